@@ -1,0 +1,73 @@
+//! What a decision knows about the world beyond the command: the time and who acts.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Asia::Kuala_Lumpur;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The context of one command: the clock reading taken at the edge, the acting user and the
+/// correlation id that ties the request to the events it writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ctx {
+    pub now: DateTime<Utc>,
+    pub actor: Actor,
+    pub correlation_id: Uuid,
+}
+
+impl Ctx {
+    pub fn new(now: DateTime<Utc>, actor: Actor, correlation_id: Uuid) -> Self {
+        Self {
+            now,
+            actor,
+            correlation_id,
+        }
+    }
+
+    /// The business day of this command in Asia/Kuala_Lumpur.
+    pub fn business_day(&self) -> NaiveDate {
+        business_day(self.now)
+    }
+}
+
+/// The business day an instant falls on. The company works on Malaysian time (UTC+8): an
+/// invoice issued at 23:30 UTC on 31 March is dated 1 April.
+pub fn business_day(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&Kuala_Lumpur).date_naive()
+}
+
+/// Who acts: a staff user (by id), or the system itself (scheduler, submitter).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "id")]
+pub enum Actor {
+    User(Uuid),
+    System(String),
+}
+
+impl std::fmt::Display for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::User(id) => write!(f, "user:{id}"),
+            Self::System(name) => write!(f, "system:{name}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_business_day_is_malaysian_time() {
+        let late_evening_utc = Utc.with_ymd_and_hms(2026, 3, 31, 23, 30, 0).unwrap();
+        assert_eq!(
+            business_day(late_evening_utc),
+            NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()
+        );
+        let afternoon_utc = Utc.with_ymd_and_hms(2026, 3, 31, 15, 59, 59).unwrap();
+        assert_eq!(
+            business_day(afternoon_utc),
+            NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()
+        );
+    }
+}

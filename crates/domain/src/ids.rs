@@ -1,0 +1,64 @@
+//! Typed identifiers. Each is a UUID (version 7, made at the edge where the clock is read)
+//! wrapped so that a customer id can never be passed where an invoice id is expected.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            pub const fn from_uuid(id: Uuid) -> Self {
+                Self(id)
+            }
+
+            pub const fn as_uuid(&self) -> &Uuid {
+                &self.0
+            }
+        }
+
+        impl From<Uuid> for $name {
+            fn from(id: Uuid) -> Self {
+                Self(id)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// A customer (the stream id of the Customer aggregate).
+    CustomerId
+);
+typed_id!(
+    /// A contact person of a customer.
+    ContactId
+);
+typed_id!(
+    /// A sales opportunity in a customer's pipeline.
+    OpportunityId
+);
+typed_id!(
+    /// A recorded note or interaction with a customer.
+    InteractionId
+);
+typed_id!(
+    /// A staff user.
+    UserId
+);

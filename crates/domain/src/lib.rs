@@ -1,0 +1,18 @@
+//! Niaga's domain: plain data and pure functions.
+//!
+//! Every aggregate is a *decider* ([`Aggregate`]): `decide` turns a command and the current
+//! state into events or a refusal, `evolve` folds an event into the state. Nothing here reads
+//! a clock, touches a database or awaits: what a decision needs from outside arrives in the
+//! command or in the [`Ctx`].
+
+pub mod aggregate;
+pub mod ctx;
+pub mod customer;
+pub mod ids;
+pub mod money;
+pub mod testing;
+pub mod values;
+
+pub use aggregate::{Aggregate, DomainEvent, UpcastError};
+pub use ctx::{Actor, Ctx, business_day};
+pub use money::{Currency, Money, MoneyError};

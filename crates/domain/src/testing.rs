@@ -1,0 +1,94 @@
+//! Given/when/then for deciders:
+//! `given([events]).when(command).then([events])`, `.then_err(error)`, `.then_nothing()`.
+//! Every check is `#[track_caller]`, so a failure points at the test's line.
+
+use chrono::{TimeZone, Utc};
+use uuid::Uuid;
+
+use crate::{Actor, Aggregate, Ctx};
+
+/// The context tests run in unless they say otherwise: 1 June 2026, 10:00 in Kuala Lumpur.
+pub fn test_ctx() -> Ctx {
+    Ctx::new(
+        Utc.with_ymd_and_hms(2026, 6, 1, 2, 0, 0)
+            .single()
+            .expect("a valid instant"),
+        Actor::User(Uuid::nil()),
+        Uuid::nil(),
+    )
+}
+
+/// Starts a specification from a history of events.
+pub fn given<A: Aggregate>(history: impl IntoIterator<Item = A::Event>) -> Given<A> {
+    let history: Vec<A::Event> = history.into_iter().collect();
+    Given {
+        state: A::replay(&history),
+        ctx: test_ctx(),
+    }
+}
+
+#[derive(Debug)]
+pub struct Given<A: Aggregate> {
+    state: A,
+    ctx: Ctx,
+}
+
+impl<A: Aggregate + std::fmt::Debug> Given<A> {
+    /// Runs the command in another context (another time or actor).
+    pub fn at(mut self, ctx: Ctx) -> Self {
+        self.ctx = ctx;
+        self
+    }
+
+    pub fn when(self, command: A::Command) -> Then<A> {
+        let outcome = self.state.decide(&command, &self.ctx);
+        Then {
+            state: self.state,
+            outcome,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Then<A: Aggregate> {
+    state: A,
+    outcome: Result<Vec<A::Event>, A::Error>,
+}
+
+impl<A> Then<A>
+where
+    A: Aggregate + std::fmt::Debug,
+    A::Event: PartialEq,
+    A::Error: PartialEq,
+{
+    /// Asserts the decision produced exactly these events, and returns the state after them.
+    #[track_caller]
+    pub fn then(self, expected: impl IntoIterator<Item = A::Event>) -> A {
+        let expected: Vec<A::Event> = expected.into_iter().collect();
+        match self.outcome {
+            Ok(events) => {
+                assert_eq!(events, expected, "the decision produced other events");
+                events.iter().fold(self.state, A::evolve)
+            }
+            Err(error) => panic!("expected events {expected:?}, but the command was refused: {error:?}"),
+        }
+    }
+
+    /// Asserts the command was refused with exactly this error.
+    #[track_caller]
+    pub fn then_err(self, expected: A::Error) {
+        match self.outcome {
+            Ok(events) => panic!("expected refusal {expected:?}, but got events {events:?}"),
+            Err(error) => assert_eq!(error, expected, "the command was refused for another reason"),
+        }
+    }
+
+    /// Asserts the command was accepted and changed nothing (a repeated, idempotent command).
+    #[track_caller]
+    pub fn then_nothing(self) {
+        match self.outcome {
+            Ok(events) => assert!(events.is_empty(), "expected no events, got {events:?}"),
+            Err(error) => panic!("expected no events, but the command was refused: {error:?}"),
+        }
+    }
+}
