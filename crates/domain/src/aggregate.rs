@@ -14,6 +14,9 @@ use crate::Ctx;
 pub trait Aggregate: Default + Clone + Send + Sync + 'static {
     /// The stream type stored beside every event. Stored events point at it: never rename.
     const STREAM_TYPE: &'static str;
+    /// The shape of the state as snapshots store it. Bump it when the state's fields or their
+    /// meaning change: snapshots of another version are ignored and the stream is replayed.
+    const STATE_VERSION: u32 = 1;
     type Command: Send + Sync;
     type Event: DomainEvent;
     type Error: std::error::Error + Send + Sync + 'static;
@@ -37,7 +40,9 @@ pub trait Aggregate: Default + Clone + Send + Sync + 'static {
 /// (`#[serde(tag = "type", content = "data")]`), so the variant name is the stored event type
 /// and the struct is the payload. Old payload shapes are turned into the current one by
 /// [`DomainEvent::upcast`], one version step at a time; stored rows are never rewritten.
-pub trait DomainEvent: Serialize + DeserializeOwned + Clone + std::fmt::Debug + Send + Sync {
+pub trait DomainEvent:
+    Serialize + DeserializeOwned + Clone + std::fmt::Debug + Send + Sync
+{
     /// The stored type name of this event (the variant name).
     fn event_type(&self) -> &'static str;
 

@@ -1,1 +1,70 @@
-//! placeholder
+//! Niaga's event store: one append-only table of immutable, hash-chained events on
+//! PostgreSQL (production, many instances) or SQLite (embedded default), and the command
+//! pipeline that loads an aggregate, decides and appends.
+//!
+//! Both back ends implement [`EventStore`] and pass the same test suite (`tests/suite.rs`).
+
+pub mod audit;
+mod database;
+mod error;
+mod event;
+mod handler;
+pub mod hash;
+mod postgres;
+mod prepare;
+mod sqlite;
+mod state_cache;
+pub mod testing;
+
+use async_trait::async_trait;
+
+pub use database::{Backend, Database};
+pub use error::StoreError;
+pub use event::{
+    Append, Committed, Cursor, Idempotency, IdempotencyRecord, Metadata, NewEvent, RecordedEvent,
+    Snapshot, StreamRef, Tip,
+};
+pub use handler::{CommandError, CommandHandler, CommandOptions, Outcome, decode};
+pub use postgres::PgEventStore;
+pub use sqlite::SqliteEventStore;
+
+/// The operations every back end provides. Events are only ever appended: there is no
+/// update and no delete, and the database refuses them too.
+#[async_trait]
+pub trait EventStore: Send + Sync + std::fmt::Debug {
+    /// Appends events to one stream if its tip is still `append.expected`, atomically with the
+    /// idempotency record, if any. A stale tip is [`StoreError::Conflict`].
+    async fn append(&self, append: Append) -> Result<Committed, StoreError>;
+
+    /// The events of one stream with a version above `after_version`, in version order.
+    async fn read_stream(
+        &self,
+        stream: &StreamRef,
+        after_version: u64,
+    ) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// The next events of the global order after `after`, at most `limit`. Gap-safe: an event
+    /// whose transaction has not committed yet is never passed over by a later one, so a
+    /// reader that moves its cursor to the last event it got never misses an event.
+    async fn read_all(&self, after: Cursor, limit: u32) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// The result recorded for an idempotency key on a stream, if the key was used.
+    async fn find_idempotency(
+        &self,
+        stream: &StreamRef,
+        key: &str,
+    ) -> Result<Option<IdempotencyRecord>, StoreError>;
+
+    /// The streams in a stable order, a page at a time (for the auditor's chain check).
+    async fn list_streams(
+        &self,
+        after: Option<&StreamRef>,
+        limit: u32,
+    ) -> Result<Vec<StreamRef>, StoreError>;
+
+    /// The latest snapshot of a stream, if one was taken. Snapshots are an optimisation only.
+    async fn load_snapshot(&self, stream: &StreamRef) -> Result<Option<Snapshot>, StoreError>;
+
+    /// Keeps a snapshot, replacing an older one of the stream.
+    async fn save_snapshot(&self, snapshot: Snapshot) -> Result<(), StoreError>;
+}

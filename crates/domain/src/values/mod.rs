@@ -1,1 +1,173 @@
-//! values
+//! Validated values: holding one means it passed its rule.
+//!
+//! Each value is a newtype with a private field, made only by `parse` (or a constructor that
+//! checks), so the domain never re-validates a TIN or a postcode and a command cannot carry a
+//! raw string where LHDN expects a checked one. Serde goes through the same parser: a stored
+//! event or a request body with a bad value fails to load instead of slipping in.
+
+mod address;
+mod army_number;
+mod brn;
+mod country;
+mod email;
+mod identification;
+mod msic;
+mod name;
+mod nric;
+mod passport;
+mod phone;
+mod postcode;
+mod sst;
+mod state;
+mod text;
+mod tin;
+
+pub use address::Address;
+pub use army_number::ArmyNumber;
+pub use brn::Brn;
+pub use country::CountryCode;
+pub use email::Email;
+pub use identification::Identification;
+pub use msic::MsicCode;
+pub use name::Name;
+pub use nric::Nric;
+pub use passport::Passport;
+pub use phone::Phone;
+pub use postcode::Postcode;
+pub use sst::SstRegistration;
+pub use state::StateCode;
+pub use text::TextProblem;
+pub(crate) use text::{Lines, check_text};
+pub use tin::Tin;
+
+/// Why a value was refused, worded for the person who typed it: the API shows the message
+/// beside the field.
+///
+/// The messages never repeat the input: many of these values (NRIC, phone, email) are
+/// personal data, and refusals end up in logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    #[error(
+        "a TIN starts with IG for an individual, or with C, CS, D, F, FA, PT, TA, TC, TN, TR, TP, J or LE for a company or other body"
+    )]
+    TinPrefix,
+    #[error("a general TIN is one of EI00000000010, EI00000000020, EI00000000030 or EI00000000040")]
+    TinGeneral,
+    #[error("a TIN has only digits after its prefix, and at least one that is not zero")]
+    TinDigits,
+    #[error("a TIN has at most 14 characters")]
+    TinTooLong,
+    #[error("a BRN is the new 12-digit SSM registration number, e.g. 201901234567")]
+    Brn,
+    #[error("an NRIC (MyKad) number has 12 digits, e.g. 900101-14-5678")]
+    Nric,
+    #[error("a passport number has 1 to 12 letters or digits")]
+    Passport,
+    #[error("an army number has 1 to 12 letters or digits")]
+    ArmyNumber,
+    #[error("the identification type is BRN, NRIC, PASSPORT or ARMY")]
+    IdentificationScheme,
+    #[error(
+        "an SST registration has at most 35 characters: one or two numbers separated by `;`, each made of letters, digits and `-` (leave it empty if not registered)"
+    )]
+    Sst,
+    #[error("this is not an MSIC code in LHDN's table (five digits, e.g. 46510)")]
+    MsicCode,
+    #[error("this is not a Malaysian state code (01 to 17)")]
+    StateCode,
+    #[error(
+        "state code 00 is no longer accepted by LHDN: choose the state, or 17 for an address outside Malaysia"
+    )]
+    StateCodeRetired,
+    #[error("this is not a country code in LHDN's table (three letters, e.g. MYS)")]
+    CountryCode,
+    #[error("a Malaysian postcode has exactly 5 digits")]
+    MalaysianPostcode,
+    #[error(
+        "an email address has one `@`, a name before it, a domain with a dot after it, no spaces, and at most 320 characters"
+    )]
+    Email,
+    #[error("a phone number has 8 to 20 digits, optionally starting with +")]
+    Phone,
+    #[error("{field} {problem}")]
+    Text {
+        field: &'static str,
+        problem: TextProblem,
+    },
+    #[error("an address has 1 to 3 lines")]
+    AddressLines,
+    #[error(
+        "a Malaysian address needs its state, and an address outside Malaysia uses state code 17 (Not Applicable)"
+    )]
+    StateDoesNotMatchCountry,
+}
+
+/// The string plumbing every string-backed value shares: `as_str`, `Display`, `FromStr`, and
+/// the `TryFrom<String>`/`Into<String>` pair that `#[serde(try_from, into)]` uses.
+macro_rules! string_value {
+    ($name:ident) => {
+        impl $name {
+            /// The normalised text, as LHDN and the event store get it.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::values::ValueError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::parse(s)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::values::ValueError;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                Self::parse(&s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+pub(crate) use string_value;
+
+/// Loads one of LHDN's code tables (a JSON array of objects) into `code -> label`.
+///
+/// The tables ship inside the binary, so a malformed one is a build mistake, caught by the
+/// tests that count each table's entries; failing loudly beats refusing every code.
+pub(crate) fn code_table(
+    json: &str,
+    label_key: &str,
+    table: &str,
+) -> std::collections::HashMap<String, String> {
+    let rows: Vec<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{table} is not a JSON array: {e}"));
+    rows.into_iter()
+        .map(|row| {
+            let field = |key: &str| {
+                row.get(key)
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| panic!("{table} has a row without {key}: {row:?}"))
+            };
+            (field("Code"), field(label_key))
+        })
+        .collect()
+}

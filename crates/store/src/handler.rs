@@ -1,0 +1,298 @@
+//! The command pipeline: load an aggregate, decide, append with the version read; on a
+//! concurrent write, reload and decide again a bounded number of times.
+
+use std::sync::Arc;
+
+use niaga_domain::{Aggregate, Ctx, DomainEvent, UpcastError};
+use serde::{Serialize, de::DeserializeOwned};
+use tokio::sync::Notify;
+use tracing::{instrument, warn};
+use uuid::Uuid;
+
+use crate::{
+    Append, EventStore, Idempotency, Metadata, NewEvent, RecordedEvent, Snapshot, StoreError,
+    StreamRef, Tip,
+    state_cache::{Loaded, StateCache},
+};
+
+/// How many times a command is decided again after losing a race before giving up with 409.
+const MAX_ATTEMPTS: u32 = 5;
+/// A snapshot is taken each time a stream passes a multiple of this many events.
+const SNAPSHOT_EVERY: u64 = 100;
+
+/// What the caller asks beside the command itself.
+#[derive(Debug, Clone, Default)]
+pub struct CommandOptions {
+    /// `If-Match`: decide only if the stream is still at this version.
+    pub expected_version: Option<u64>,
+    /// `Idempotency-Key` with the fingerprint of the request.
+    pub idempotency: Option<Idempotency>,
+    pub client_address: Option<String>,
+    pub causation_id: Option<Uuid>,
+}
+
+/// What a command did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome<E> {
+    /// The events written (empty when nothing changed or the request was a replay).
+    pub events: Vec<E>,
+    /// The stream's version after the command.
+    pub version: u64,
+    /// The global position of the last event written, for read-your-writes.
+    pub position: Option<i64>,
+    /// True when an idempotency key matched an earlier request: its result is returned and
+    /// nothing was written.
+    pub replayed: bool,
+}
+
+/// Why a command was not carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError<E: std::error::Error + 'static> {
+    /// The aggregate refused the command.
+    #[error(transparent)]
+    Domain(E),
+    /// `If-Match` named another version than the stream's.
+    #[error("the stream is at version {actual}, not {expected}")]
+    VersionMismatch { expected: u64, actual: u64 },
+    /// Concurrent writers kept winning; the client may retry.
+    #[error("the stream kept changing while the command was decided")]
+    Contention { stream: StreamRef },
+    #[error("the idempotency key was already used for a different request")]
+    IdempotencyKeyReused,
+    /// A stored event cannot be read as a current event: a missing upcaster.
+    #[error(transparent)]
+    Unreadable(#[from] UpcastError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Runs commands of one aggregate type against the event store.
+#[derive(Debug)]
+pub struct CommandHandler<A> {
+    store: Arc<dyn EventStore>,
+    cache: StateCache<A>,
+    committed: Option<Arc<Notify>>,
+}
+
+impl<A> CommandHandler<A>
+where
+    A: Aggregate + Serialize + DeserializeOwned,
+{
+    pub fn new(store: Arc<dyn EventStore>) -> Self {
+        Self {
+            store,
+            cache: StateCache::default(),
+            committed: None,
+        }
+    }
+
+    /// Wakes `notify` after every successful append (in-process projectors listen on it).
+    pub fn notify_on_commit(mut self, notify: Arc<Notify>) -> Self {
+        self.committed = Some(notify);
+        self
+    }
+
+    fn stream(stream_id: &str) -> StreamRef {
+        StreamRef::new(A::STREAM_TYPE, stream_id)
+    }
+
+    /// Decides `command` on the stream `stream_id` and appends what was decided.
+    #[instrument(skip_all, fields(stream_type = A::STREAM_TYPE, stream_id, actor = %ctx.actor, correlation_id = %ctx.correlation_id))]
+    pub async fn execute(
+        &self,
+        stream_id: &str,
+        command: &A::Command,
+        ctx: &Ctx,
+        options: &CommandOptions,
+    ) -> Result<Outcome<A::Event>, CommandError<A::Error>> {
+        let stream = Self::stream(stream_id);
+        if let Some(replay) = self.replay(&stream, options).await? {
+            return Ok(replay);
+        }
+        for _ in 0..MAX_ATTEMPTS {
+            let loaded = match self.cache.take(stream_id) {
+                Some(loaded) => loaded,
+                None => self.load_fresh(&stream).await?,
+            };
+            if let Some(expected) = options.expected_version
+                && expected != loaded.tip.version
+            {
+                let actual = loaded.tip.version;
+                self.cache.put(stream_id, loaded);
+                return Err(CommandError::VersionMismatch { expected, actual });
+            }
+            let events = match loaded.state.decide(command, ctx) {
+                Ok(events) => events,
+                Err(refusal) => {
+                    self.cache.put(stream_id, loaded);
+                    return Err(CommandError::Domain(refusal));
+                }
+            };
+            if events.is_empty() && options.idempotency.is_none() {
+                let version = loaded.tip.version;
+                self.cache.put(stream_id, loaded);
+                return Ok(Outcome {
+                    events,
+                    version,
+                    position: None,
+                    replayed: false,
+                });
+            }
+            let append = Append {
+                stream: stream.clone(),
+                expected: loaded.tip.clone(),
+                events: events
+                    .iter()
+                    .map(encode)
+                    .collect::<Result<_, StoreError>>()?,
+                metadata: Metadata {
+                    actor: ctx.actor.to_string(),
+                    correlation_id: ctx.correlation_id,
+                    causation_id: options.causation_id,
+                    idempotency_key: options.idempotency.as_ref().map(|i| i.key.clone()),
+                    client_address: options.client_address.clone(),
+                },
+                recorded_at: ctx.now,
+                idempotency: options.idempotency.clone(),
+            };
+            match self.store.append(append).await {
+                Ok(committed) => {
+                    let previous = loaded.tip.version;
+                    let state = events.iter().fold(loaded.state, A::evolve);
+                    let tip = Tip {
+                        version: committed.version,
+                        hash: committed.hash,
+                    };
+                    if previous / SNAPSHOT_EVERY < tip.version / SNAPSHOT_EVERY {
+                        self.snapshot(&stream, &state, &tip).await;
+                    }
+                    self.cache.put(stream_id, Loaded { state, tip });
+                    if let Some(notify) = &self.committed {
+                        notify.notify_waiters();
+                    }
+                    return Ok(Outcome {
+                        events,
+                        version: committed.version,
+                        position: committed.position,
+                        replayed: false,
+                    });
+                }
+                Err(StoreError::Conflict { actual, .. }) => {
+                    if let Some(expected) = options.expected_version {
+                        return Err(CommandError::VersionMismatch { expected, actual });
+                    }
+                    if let Some(replay) = self.replay(&stream, options).await? {
+                        return Ok(replay);
+                    }
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(CommandError::Contention { stream })
+    }
+
+    /// The first result of an idempotent request seen before, if this is a repeat.
+    async fn replay(
+        &self,
+        stream: &StreamRef,
+        options: &CommandOptions,
+    ) -> Result<Option<Outcome<A::Event>>, CommandError<A::Error>> {
+        let Some(idempotency) = &options.idempotency else {
+            return Ok(None);
+        };
+        match self
+            .store
+            .find_idempotency(stream, &idempotency.key)
+            .await?
+        {
+            None => Ok(None),
+            Some(record) if record.request_hash == idempotency.request_hash => Ok(Some(Outcome {
+                events: Vec::new(),
+                version: record.version,
+                position: record.position,
+                replayed: true,
+            })),
+            Some(_) => Err(CommandError::IdempotencyKeyReused),
+        }
+    }
+
+    /// The current state and version of a stream, read from the store (not the cache); `None`
+    /// if the stream has no events.
+    pub async fn load(&self, stream_id: &str) -> Result<Option<(A, u64)>, CommandError<A::Error>> {
+        let loaded = self.load_fresh(&Self::stream(stream_id)).await?;
+        Ok((loaded.tip.version > 0).then_some((loaded.state, loaded.tip.version)))
+    }
+
+    async fn load_fresh(&self, stream: &StreamRef) -> Result<Loaded<A>, CommandError<A::Error>> {
+        let mut loaded = Loaded {
+            state: A::default(),
+            tip: Tip::default(),
+        };
+        // A snapshot of an older state shape, or one that no longer parses, is passed over.
+        if let Some(snapshot) = self.store.load_snapshot(stream).await?
+            && snapshot.state_version == A::STATE_VERSION
+            && let Ok(state) = serde_json::from_value(snapshot.state)
+        {
+            loaded = Loaded {
+                state,
+                tip: Tip {
+                    version: snapshot.version,
+                    hash: Some(snapshot.hash),
+                },
+            };
+        }
+        let tail = self.store.read_stream(stream, loaded.tip.version).await?;
+        fold(loaded, &tail)
+    }
+
+    async fn snapshot(&self, stream: &StreamRef, state: &A, tip: &Tip) {
+        let (Ok(state), Some(hash)) = (serde_json::to_value(state), tip.hash.clone()) else {
+            return;
+        };
+        let snapshot = Snapshot {
+            stream: stream.clone(),
+            version: tip.version,
+            hash,
+            state_version: A::STATE_VERSION,
+            state,
+        };
+        // A lost snapshot only costs a longer replay later.
+        if let Err(error) = self.store.save_snapshot(snapshot).await {
+            warn!(%error, "could not save a snapshot");
+        }
+    }
+}
+
+fn encode<E: DomainEvent>(event: &E) -> Result<NewEvent, StoreError> {
+    let (event_type, schema_version, payload) = event.encode()?;
+    Ok(NewEvent {
+        event_id: Uuid::now_v7(),
+        event_type: event_type.to_owned(),
+        schema_version,
+        payload,
+    })
+}
+
+/// Decodes a stored event into the aggregate's current event type.
+pub fn decode<E: DomainEvent>(event: &RecordedEvent) -> Result<E, UpcastError> {
+    E::decode(
+        &event.event_type,
+        event.schema_version,
+        event.payload.clone(),
+    )
+}
+
+fn fold<A: Aggregate, X: std::error::Error>(
+    mut loaded: Loaded<A>,
+    tail: &[RecordedEvent],
+) -> Result<Loaded<A>, CommandError<X>> {
+    for recorded in tail {
+        let event: A::Event = decode(recorded)?;
+        loaded.state = loaded.state.evolve(&event);
+        loaded.tip = Tip {
+            version: recorded.version,
+            hash: Some(recorded.hash.clone()),
+        };
+    }
+    Ok(loaded)
+}

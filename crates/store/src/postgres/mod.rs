@@ -1,0 +1,289 @@
+//! The PostgreSQL event store.
+
+use async_trait::async_trait;
+use sqlx::{PgPool, Row as _, postgres::PgRow};
+
+use crate::{
+    Append, Committed, Cursor, EventStore, IdempotencyRecord, RecordedEvent, Snapshot, StoreError,
+    StreamRef,
+    prepare::{Prepared, prepare, to_i64, to_u64},
+};
+
+const APPEND: &str = include_str!("sql/append.sql");
+const READ_ALL: &str = include_str!("sql/read_all.sql");
+const COLUMNS: &str = "position, transaction_id::text AS transaction_text, event_id, stream_type, \
+    stream_id, version, event_type, schema_version, payload, metadata, recorded_at, hash";
+
+/// The event store on PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct PgEventStore {
+    pool: PgPool,
+}
+
+impl PgEventStore {
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    async fn insert<'e>(
+        executor: impl sqlx::PgExecutor<'e>,
+        append: &Append,
+        prepared: &Prepared,
+    ) -> Result<Vec<i64>, sqlx::Error> {
+        let rows = &prepared.rows;
+        sqlx::query_scalar(APPEND)
+            .bind(&append.stream.stream_type)
+            .bind(&append.stream.stream_id)
+            .bind(rows.iter().map(|r| r.event_id).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.version).collect::<Vec<_>>())
+            .bind(
+                rows.iter()
+                    .map(|r| r.event_type.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .bind(rows.iter().map(|r| r.schema_version).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| r.hash.as_str()).collect::<Vec<_>>())
+            .bind(&prepared.metadata)
+            .bind(append.recorded_at())
+            .bind(prepared.expected_version)
+            .bind(append.expected.hash.as_deref())
+            .fetch_all(executor)
+            .await
+    }
+
+    async fn current_version(&self, stream: &StreamRef) -> Result<u64, StoreError> {
+        let version: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0) FROM events WHERE stream_type = $1 AND stream_id = $2",
+        )
+        .bind(&stream.stream_type)
+        .bind(&stream.stream_id)
+        .fetch_one(&self.pool)
+        .await?;
+        to_u64(version)
+    }
+
+    /// The conflict to report when an append wrote nothing or lost a race.
+    async fn conflict(&self, append: &Append) -> StoreError {
+        match self.current_version(&append.stream).await {
+            Ok(actual) if actual == append.expected.version => StoreError::Corrupt(format!(
+                "the tip of {} does not have the hash the writer read",
+                append.stream
+            )),
+            Ok(actual) => StoreError::Conflict {
+                stream: append.stream.clone(),
+                expected: append.expected.version,
+                actual,
+            },
+            Err(error) => error,
+        }
+    }
+
+    async fn append_with_idempotency(
+        &self,
+        append: &Append,
+        prepared: &Prepared,
+    ) -> Result<Option<Vec<i64>>, StoreError> {
+        let Some(idempotency) = &append.idempotency else {
+            return Ok(None);
+        };
+        let mut tx = self.pool.begin().await?;
+        let positions = if prepared.rows.is_empty() {
+            Vec::new()
+        } else {
+            Self::insert(&mut *tx, append, prepared).await?
+        };
+        if !prepared.rows.is_empty() && positions.is_empty() {
+            return Ok(Some(positions));
+        }
+        let version = prepared.expected_version + i64::try_from(prepared.rows.len()).unwrap_or(0);
+        sqlx::query(
+            "INSERT INTO command_idempotency \
+             (stream_type, stream_id, idempotency_key, request_hash, version, position, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&append.stream.stream_type)
+        .bind(&append.stream.stream_id)
+        .bind(&idempotency.key)
+        .bind(&idempotency.request_hash)
+        .bind(version)
+        .bind(positions.iter().max())
+        .bind(append.recorded_at())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(positions))
+    }
+}
+
+fn recorded(row: &PgRow) -> Result<RecordedEvent, StoreError> {
+    let transaction: String = row.try_get("transaction_text")?;
+    Ok(RecordedEvent {
+        position: row.try_get("position")?,
+        transaction: transaction
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("transaction id {transaction}")))?,
+        event_id: row.try_get("event_id")?,
+        stream: StreamRef::new(
+            row.try_get::<String, _>("stream_type")?,
+            row.try_get::<String, _>("stream_id")?,
+        ),
+        version: to_u64(row.try_get("version")?)?,
+        event_type: row.try_get("event_type")?,
+        schema_version: u16::try_from(row.try_get::<i32, _>("schema_version")?)
+            .map_err(|_| StoreError::Corrupt("schema version out of range".into()))?,
+        payload: row.try_get("payload")?,
+        metadata: row.try_get("metadata")?,
+        recorded_at: row.try_get("recorded_at")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
+#[async_trait]
+impl EventStore for PgEventStore {
+    async fn append(&self, append: Append) -> Result<Committed, StoreError> {
+        let prepared = prepare(&append)?;
+        let written = match self.append_with_idempotency(&append, &prepared).await {
+            Ok(Some(positions)) => Ok(positions),
+            Ok(None) if prepared.rows.is_empty() => Ok(Vec::new()),
+            Ok(None) => Self::insert(&self.pool, &append, &prepared)
+                .await
+                .map_err(StoreError::from),
+            Err(error) => Err(error),
+        };
+        let positions = match written {
+            Err(StoreError::Database(error)) if StoreError::is_unique_violation(&error) => {
+                return Err(self.conflict(&append).await);
+            }
+            other => other?,
+        };
+        if positions.len() != prepared.rows.len() {
+            return Err(self.conflict(&append).await);
+        }
+        Ok(Committed {
+            version: append.expected.version + prepared.rows.len() as u64,
+            hash: prepared.last_hash,
+            position: positions.into_iter().max(),
+        })
+    }
+
+    async fn read_stream(
+        &self,
+        stream: &StreamRef,
+        after_version: u64,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let query = format!(
+            "SELECT {COLUMNS} FROM events \
+             WHERE stream_type = $1 AND stream_id = $2 AND version > $3 ORDER BY version"
+        );
+        sqlx::query(&query)
+            .bind(&stream.stream_type)
+            .bind(&stream.stream_id)
+            .bind(to_i64(after_version)?)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(recorded)
+            .collect()
+    }
+
+    async fn read_all(&self, after: Cursor, limit: u32) -> Result<Vec<RecordedEvent>, StoreError> {
+        sqlx::query(READ_ALL)
+            .bind(after.transaction.to_string())
+            .bind(after.position)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(recorded)
+            .collect()
+    }
+
+    async fn find_idempotency(
+        &self,
+        stream: &StreamRef,
+        key: &str,
+    ) -> Result<Option<IdempotencyRecord>, StoreError> {
+        let row: Option<(String, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT request_hash, version, position FROM command_idempotency \
+             WHERE stream_type = $1 AND stream_id = $2 AND idempotency_key = $3",
+        )
+        .bind(&stream.stream_type)
+        .bind(&stream.stream_id)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(request_hash, version, position)| {
+            Ok(IdempotencyRecord {
+                request_hash,
+                version: to_u64(version)?,
+                position,
+            })
+        })
+        .transpose()
+    }
+
+    async fn list_streams(
+        &self,
+        after: Option<&StreamRef>,
+        limit: u32,
+    ) -> Result<Vec<StreamRef>, StoreError> {
+        let (after_type, after_id) = after
+            .map(|s| (s.stream_type.as_str(), s.stream_id.as_str()))
+            .unwrap_or(("", ""));
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT DISTINCT stream_type, stream_id FROM events \
+             WHERE (stream_type, stream_id) > ($1, $2) \
+             ORDER BY stream_type, stream_id LIMIT $3",
+        )
+        .bind(after_type)
+        .bind(after_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(t, i)| StreamRef::new(t, i))
+            .collect())
+    }
+
+    async fn load_snapshot(&self, stream: &StreamRef) -> Result<Option<Snapshot>, StoreError> {
+        let row: Option<(i64, String, i32, serde_json::Value)> = sqlx::query_as(
+            "SELECT version, hash, state_version, state FROM snapshots \
+             WHERE stream_type = $1 AND stream_id = $2",
+        )
+        .bind(&stream.stream_type)
+        .bind(&stream.stream_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(version, hash, state_version, state)| {
+            Ok(Snapshot {
+                stream: stream.clone(),
+                version: to_u64(version)?,
+                hash,
+                state_version: u32::try_from(state_version).unwrap_or(0),
+                state,
+            })
+        })
+        .transpose()
+    }
+
+    async fn save_snapshot(&self, snapshot: Snapshot) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO snapshots (stream_type, stream_id, version, hash, state_version, state) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (stream_type, stream_id) DO UPDATE SET version = EXCLUDED.version, \
+             hash = EXCLUDED.hash, state_version = EXCLUDED.state_version, state = EXCLUDED.state \
+             WHERE snapshots.version < EXCLUDED.version",
+        )
+        .bind(&snapshot.stream.stream_type)
+        .bind(&snapshot.stream.stream_id)
+        .bind(to_i64(snapshot.version)?)
+        .bind(&snapshot.hash)
+        .bind(i32::try_from(snapshot.state_version).unwrap_or(i32::MAX))
+        .bind(&snapshot.state)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

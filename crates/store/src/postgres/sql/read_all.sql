@@ -1,0 +1,12 @@
+-- The global feed after a cursor (transaction id, position). Only rows of transactions older
+-- than every transaction still in flight are visible: positions are taken from a sequence
+-- before commit, so a row with a lower position may still be on its way, but never one from
+-- a transaction below the snapshot's xmin. Served by events_global_order.
+SELECT position, transaction_id::text AS transaction_text, event_id, stream_type, stream_id,
+       version, event_type, schema_version, payload, metadata, recorded_at, hash
+FROM events
+WHERE (transaction_id, position) > ($1::text::xid8, $2)
+  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+-- Qualified: the text alias above must not be what the rows are sorted by.
+ORDER BY events.transaction_id, events.position
+LIMIT $3

@@ -1,0 +1,49 @@
+//! Fresh, migrated databases for tests: a new SQLite file, or a new PostgreSQL database on
+//! the local server (`NIAGA_TEST_POSTGRES`, default `postgres://postgres@127.0.0.1:5432`).
+//! Test databases are named `niaga_test_*`; the test script drops old ones before a run.
+
+use sqlx::{Connection, PgConnection};
+use uuid::Uuid;
+
+use crate::{Backend, Database, StoreError};
+
+/// The PostgreSQL server tests create their databases on.
+pub fn postgres_server() -> String {
+    std::env::var("NIAGA_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+}
+
+/// A new, empty, migrated database of the given kind.
+pub async fn fresh_database(backend: Backend) -> Result<Database, StoreError> {
+    let url = fresh_database_url(backend).await?;
+    let database = Database::connect(&url).await?;
+    database.migrate().await?;
+    Ok(database)
+}
+
+/// The URL of a new, empty database of the given kind (not migrated).
+pub async fn fresh_database_url(backend: Backend) -> Result<String, StoreError> {
+    let name = format!("niaga_test_{}", Uuid::now_v7().simple());
+    match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            Ok(format!("sqlite://{}", path.display()))
+        }
+        Backend::Postgres => {
+            let server = postgres_server();
+            let mut admin = PgConnection::connect(&format!("{server}/postgres")).await?;
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await?;
+            // Tests check behaviour, not durability: skip the flush at commit to keep the
+            // suite fast. Production databases keep the server's setting.
+            sqlx::query(&format!(
+                "ALTER DATABASE {name} SET synchronous_commit = off"
+            ))
+            .execute(&mut admin)
+            .await?;
+            admin.close().await?;
+            Ok(format!("{server}/{name}"))
+        }
+    }
+}

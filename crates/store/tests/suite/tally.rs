@@ -1,0 +1,81 @@
+//! A tiny aggregate for store tests: a running total that refuses negative additions.
+//! `Added` is at schema version 2; version 1 stored the amount as `n`.
+
+use niaga_domain::{Aggregate, Ctx, DomainEvent, UpcastError};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    pub total: i64,
+    pub additions: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TallyCommand {
+    Add(i64),
+    /// Adds nothing: decides no events.
+    Nothing,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+pub enum TallyEvent {
+    Added { amount: i64 },
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TallyError {
+    #[error("cannot add a negative amount")]
+    Negative,
+}
+
+impl DomainEvent for TallyEvent {
+    fn event_type(&self) -> &'static str {
+        match self {
+            Self::Added { .. } => "Added",
+        }
+    }
+
+    fn schema_version(event_type: &str) -> u16 {
+        match event_type {
+            "Added" => 2,
+            _ => 1,
+        }
+    }
+
+    fn upcast(event_type: &str, version: u16, payload: Value) -> Result<Value, UpcastError> {
+        match (event_type, version) {
+            ("Added", 1) => Ok(serde_json::json!({ "amount": payload["n"] })),
+            _ => Err(UpcastError::UnknownVersion {
+                event_type: event_type.to_owned(),
+                version,
+            }),
+        }
+    }
+}
+
+impl Aggregate for Tally {
+    const STREAM_TYPE: &'static str = "tally";
+    type Command = TallyCommand;
+    type Event = TallyEvent;
+    type Error = TallyError;
+
+    fn decide(&self, command: &TallyCommand, _ctx: &Ctx) -> Result<Vec<TallyEvent>, TallyError> {
+        match command {
+            TallyCommand::Add(amount) if *amount < 0 => Err(TallyError::Negative),
+            TallyCommand::Add(amount) => Ok(vec![TallyEvent::Added { amount: *amount }]),
+            TallyCommand::Nothing => Ok(vec![]),
+        }
+    }
+
+    fn evolve(mut self, event: &TallyEvent) -> Self {
+        match event {
+            TallyEvent::Added { amount } => {
+                self.total += amount;
+                self.additions += 1;
+            }
+        }
+        self
+    }
+}
