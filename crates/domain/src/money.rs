@@ -232,7 +232,10 @@ mod tests {
     #[test]
     fn amounts_of_different_currencies_do_not_add() {
         let usd = Money::parse("1", "USD").unwrap();
-        assert!(matches!(rm("1").checked_add(usd), Err(MoneyError::CurrencyMismatch { .. })));
+        assert!(matches!(
+            rm("1").checked_add(usd),
+            Err(MoneyError::CurrencyMismatch { .. })
+        ));
     }
 
     #[test]

@@ -70,7 +70,9 @@ where
                 assert_eq!(events, expected, "the decision produced other events");
                 events.iter().fold(self.state, A::evolve)
             }
-            Err(error) => panic!("expected events {expected:?}, but the command was refused: {error:?}"),
+            Err(error) => {
+                panic!("expected events {expected:?}, but the command was refused: {error:?}")
+            }
         }
     }
 
@@ -79,7 +81,10 @@ where
     pub fn then_err(self, expected: A::Error) {
         match self.outcome {
             Ok(events) => panic!("expected refusal {expected:?}, but got events {events:?}"),
-            Err(error) => assert_eq!(error, expected, "the command was refused for another reason"),
+            Err(error) => assert_eq!(
+                error, expected,
+                "the command was refused for another reason"
+            ),
         }
     }
 
