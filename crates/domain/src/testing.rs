@@ -97,3 +97,33 @@ where
         }
     }
 }
+
+/// A company customer as the sales team registers it, for tests and benchmarks outside the
+/// domain. `tin` must be a valid non-individual TIN such as `C25845632020`.
+pub fn sample_company(
+    id: crate::ids::CustomerId,
+    name: &str,
+    tin: &str,
+) -> Result<crate::customer::RegisterCustomer, crate::values::ValueError> {
+    use crate::values::{
+        Address, CountryCode, Email, Identification, Name, Phone, Postcode, StateCode, Tin,
+    };
+    Ok(crate::customer::RegisterCustomer {
+        id,
+        kind: crate::customer::CustomerKind::Company,
+        name: Name::parse(name)?,
+        tin: Tin::parse(tin)?,
+        identification: Identification::parse("BRN", "201901234567")?,
+        sst: None,
+        msic: None,
+        address: Address::new(
+            vec!["Lot 5, Jalan Utas 15/7".into()],
+            "Shah Alam".into(),
+            Postcode::parse("40200")?,
+            StateCode::parse("10")?,
+            CountryCode::malaysia(),
+        )?,
+        email: Email::parse("purchasing@example.com.my")?,
+        phone: Phone::parse("+60355101234")?,
+    })
+}

@@ -1,1 +1,33 @@
-//! placeholder
+//! Niaga's read side: projectors that follow the global event feed from a checkpoint and keep
+//! read models (tables) for the screens, and the queries that read them.
+//!
+//! A [`Projection`] applies one event inside a transaction; the [`runner`] commits the read
+//! model change and the checkpoint advance together, so a crash never applies an event twice
+//! or skips one.
+
+pub mod checkpoint;
+pub mod customer_list;
+mod error;
+mod read_tx;
+pub mod runner;
+
+use async_trait::async_trait;
+use niaga_store::RecordedEvent;
+
+pub use error::ProjectionError;
+pub use read_tx::ReadTx;
+
+/// A read model fed by the event feed.
+#[async_trait]
+pub trait Projection: Send + Sync + std::fmt::Debug {
+    /// The checkpoint's name. Renaming it rebuilds the read model from the first event.
+    fn name(&self) -> &'static str;
+
+    /// Applies one event to the read model. Events of other types are ignored.
+    async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError>;
+}
+
+/// Every projection Niaga runs.
+pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
+    vec![std::sync::Arc::new(customer_list::CustomerList)]
+}

@@ -47,3 +47,34 @@ pub async fn fresh_database_url(backend: Backend) -> Result<String, StoreError> 
         }
     }
 }
+
+/// Generates one `#[tokio::test]` per back end for each named `async fn test(db: Database)`,
+/// in modules `sqlite` and `postgres`, each test on a fresh migrated database. The calling
+/// crate needs tokio with the `macros` feature.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $test() {
+                    let db = $crate::testing::fresh_database($crate::Backend::Sqlite)
+                        .await
+                        .expect("a fresh SQLite database");
+                    super::$test(db).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $test() {
+                    let db = $crate::testing::fresh_database($crate::Backend::Postgres)
+                        .await
+                        .expect("a fresh PostgreSQL database (is the server running?)");
+                    super::$test(db).await
+                }
+            )*
+        }
+    };
+}

@@ -92,7 +92,9 @@ async fn a_tailing_reader_sees_every_event_once_under_eight_concurrent_writers(d
     }
 }
 
-crate::on_both_backends!(a_tailing_reader_sees_every_event_once_under_eight_concurrent_writers);
+niaga_store::on_both_backends!(
+    a_tailing_reader_sees_every_event_once_under_eight_concurrent_writers
+);
 
 /// PostgreSQL only: a transaction that took a lower position but commits after a later one.
 #[tokio::test]

@@ -244,7 +244,7 @@ async fn deleting_snapshots_changes_nothing_but_speed(db: Database) {
     assert_eq!(without.unwrap().0.total, (0..230).sum::<i64>());
 }
 
-crate::on_both_backends!(
+niaga_store::on_both_backends!(
     a_command_appends_what_was_decided_and_a_refusal_appends_nothing,
     a_repeated_idempotency_key_returns_the_first_result_and_writes_nothing,
     concurrent_instances_on_one_stream_all_land_after_retries,

@@ -127,7 +127,7 @@ async fn tampering_is_found_at_the_altered_version(db: Database) {
     assert!(report.broken.iter().all(|b| b.expected != b.found));
 }
 
-crate::on_both_backends!(
+niaga_store::on_both_backends!(
     the_database_refuses_to_update_or_delete_events,
     an_untouched_store_verifies,
     tampering_is_found_at_the_altered_version,

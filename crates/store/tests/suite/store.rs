@@ -203,7 +203,7 @@ async fn a_batch_is_written_all_or_nothing(db: Database) {
     assert_eq!(store.read_stream(&s, 0).await.unwrap().len(), 1);
 }
 
-crate::on_both_backends!(
+niaga_store::on_both_backends!(
     appending_then_reading_a_stream_returns_every_field,
     appending_at_a_stale_version_is_a_conflict_naming_both_versions,
     a_tip_with_another_hash_is_refused,

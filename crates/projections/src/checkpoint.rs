@@ -1,0 +1,106 @@
+//! Where each projector is in the global feed.
+
+use niaga_store::{Cursor, Database, on_reader};
+
+use crate::{ProjectionError, ReadTx, on_tx};
+
+/// A projector's progress as the admin screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Checkpoint {
+    pub projection: String,
+    pub cursor: Cursor,
+    pub last_error: Option<String>,
+}
+
+fn cursor(transaction: i64, position: i64) -> Cursor {
+    Cursor {
+        transaction: u64::try_from(transaction).unwrap_or(0),
+        position,
+    }
+}
+
+/// The cursor of the last event applied by `projection` (the start if it never ran).
+pub async fn load(db: &Database, projection: &str) -> Result<Cursor, ProjectionError> {
+    let row: Option<(i64, i64)> = on_reader!(db, pool => sqlx::query_as(
+        "SELECT transaction_id, position FROM projection_checkpoints WHERE projection = $1",
+    )
+    .bind(projection)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(row.map_or(Cursor::START, |(t, p)| cursor(t, p)))
+}
+
+/// Moves the checkpoint, inside the transaction that applied the events.
+pub async fn advance(tx: &mut ReadTx, projection: &str, to: Cursor) -> Result<(), ProjectionError> {
+    let transaction = i64::try_from(to.transaction).unwrap_or(i64::MAX);
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO projection_checkpoints (projection, transaction_id, position, last_error) \
+         VALUES ($1, $2, $3, NULL) \
+         ON CONFLICT (projection) DO UPDATE SET transaction_id = excluded.transaction_id, \
+         position = excluded.position, last_error = NULL",
+    )
+    .bind(projection)
+    .bind(transaction)
+    .bind(to.position)
+    .execute(conn)
+    .await.map(drop))?;
+    Ok(())
+}
+
+/// Records why a projector is stuck, without moving it.
+pub async fn record_error(
+    db: &Database,
+    projection: &str,
+    error: &str,
+) -> Result<(), ProjectionError> {
+    niaga_store::on_writer!(db, pool => sqlx::query(
+        "INSERT INTO projection_checkpoints (projection, last_error) VALUES ($1, $2) \
+         ON CONFLICT (projection) DO UPDATE SET last_error = excluded.last_error",
+    )
+    .bind(projection)
+    .bind(error)
+    .execute(pool)
+    .await.map(drop))?;
+    Ok(())
+}
+
+/// Every projector's checkpoint.
+pub async fn all(db: &Database) -> Result<Vec<Checkpoint>, ProjectionError> {
+    let rows: Vec<(String, i64, i64, Option<String>)> = on_reader!(db, pool => sqlx::query_as(
+        "SELECT projection, transaction_id, position, last_error FROM projection_checkpoints \
+         ORDER BY projection",
+    )
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(projection, t, p, last_error)| Checkpoint {
+            projection,
+            cursor: cursor(t, p),
+            last_error,
+        })
+        .collect())
+}
+
+/// Whether `projection` has applied the event at global `position` (read-your-writes).
+/// On PostgreSQL the feed is ordered by (transaction, position), so the event's transaction
+/// is looked up and the pair compared with the checkpoint.
+pub async fn has_applied(
+    db: &Database,
+    projection: &str,
+    position: i64,
+) -> Result<bool, ProjectionError> {
+    let at = load(db, projection).await?;
+    match db {
+        Database::Sqlite { .. } => Ok(at.position >= position),
+        Database::Postgres(pool) => {
+            let transaction: Option<i64> = sqlx::query_scalar(
+                "SELECT transaction_id::text::bigint FROM events WHERE position = $1",
+            )
+            .bind(position)
+            .fetch_optional(pool)
+            .await?;
+            Ok(transaction.is_some_and(|t| cursor(t, position) <= at))
+        }
+    }
+}

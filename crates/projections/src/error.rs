@@ -1,0 +1,15 @@
+use niaga_domain::UpcastError;
+use niaga_store::StoreError;
+
+/// Why a projector could not apply an event. The projector retries and never skips it.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectionError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot read stored event: {0}")]
+    Unreadable(#[from] UpcastError),
+    #[error("read model did not catch up to position {position} in time")]
+    NotCaughtUp { position: i64 },
+}

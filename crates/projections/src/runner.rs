@@ -1,0 +1,135 @@
+//! Runs a projection: follow the feed from the checkpoint, apply each batch and advance the
+//! checkpoint in one transaction, wake on new events, retry failures without skipping.
+
+use std::{sync::Arc, time::Duration};
+
+use niaga_store::{Database, EventStore};
+use sqlx::{PgPool, pool::PoolConnection};
+use tokio::sync::Notify;
+use tracing::{info, instrument, warn};
+
+use crate::{Projection, ProjectionError, ReadTx, checkpoint};
+
+/// Events read and applied per transaction.
+const BATCH: u32 = 500;
+/// How often an idle projector looks for events another instance wrote.
+const POLL: Duration = Duration::from_secs(1);
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Applies every event after the checkpoint, a batch per transaction, until the feed has no
+/// more. Returns how many events were applied.
+#[instrument(skip_all, fields(projection = projection.name()))]
+pub async fn catch_up(
+    projection: &dyn Projection,
+    db: &Database,
+    store: &dyn EventStore,
+) -> Result<u64, ProjectionError> {
+    let mut cursor = checkpoint::load(db, projection.name()).await?;
+    let mut applied = 0;
+    loop {
+        let batch = store.read_all(cursor, BATCH).await?;
+        let Some(last) = batch.last() else {
+            return Ok(applied);
+        };
+        let mut tx = ReadTx::begin(db).await?;
+        for event in &batch {
+            projection.apply(&mut tx, event).await?;
+        }
+        checkpoint::advance(&mut tx, projection.name(), last.cursor()).await?;
+        tx.commit().await?;
+        cursor = last.cursor();
+        applied += batch.len() as u64;
+    }
+}
+
+/// Runs a projection until the task is dropped: catches up, then waits for `wake` (an
+/// append in this process) or the poll interval (appends by other instances). A failing
+/// event is retried with growing pauses and the error is shown in its checkpoint; it is never
+/// skipped.
+pub async fn run(
+    projection: Arc<dyn Projection>,
+    db: Database,
+    store: Arc<dyn EventStore>,
+    wake: Arc<Notify>,
+) {
+    // Held for as long as this instance runs the projection (PostgreSQL only).
+    let _lease = match &db {
+        Database::Postgres(pool) => Some(lease(pool, projection.name()).await),
+        Database::Sqlite { .. } => None,
+    };
+    let mut backoff = Duration::from_millis(500);
+    loop {
+        let notified = wake.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        match catch_up(projection.as_ref(), &db, store.as_ref()).await {
+            Ok(_) => {
+                backoff = Duration::from_millis(500);
+                tokio::select! {
+                    () = notified => {}
+                    () = tokio::time::sleep(POLL) => {}
+                }
+            }
+            Err(error) => {
+                warn!(projection = projection.name(), %error, retry_in = ?backoff, "projection stuck");
+                let _ = checkpoint::record_error(&db, projection.name(), &error.to_string()).await;
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+        }
+    }
+}
+
+/// Waits until this instance holds the projection's advisory lock, so that exactly one of
+/// several `niaga serve` processes sharing a database runs it. The lock lives as long as the
+/// returned connection; if the process dies, PostgreSQL releases it and another takes over.
+async fn lease(pool: &PgPool, name: &str) -> PoolConnection<sqlx::Postgres> {
+    loop {
+        let attempt: Result<(PoolConnection<sqlx::Postgres>, bool), sqlx::Error> = async {
+            let mut conn = pool.acquire().await?;
+            let held: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtext($1))")
+                .bind(format!("niaga.projection.{name}"))
+                .fetch_one(&mut *conn)
+                .await?;
+            Ok((conn, held))
+        }
+        .await;
+        match attempt {
+            Ok((conn, true)) => {
+                info!(projection = name, "running projection");
+                return conn;
+            }
+            Ok((conn, false)) => drop(conn),
+            Err(error) => warn!(projection = name, %error, "cannot take projection lease"),
+        }
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    }
+}
+
+/// Starts every projection in the background.
+pub fn spawn_all(db: &Database, wake: &Arc<Notify>) -> Vec<tokio::task::JoinHandle<()>> {
+    let store = db.event_store();
+    crate::all()
+        .into_iter()
+        .map(|projection| tokio::spawn(run(projection, db.clone(), store.clone(), wake.clone())))
+        .collect()
+}
+
+/// Waits until `projection` has applied the event at `position`, at most `within`.
+pub async fn wait_for(
+    db: &Database,
+    projection: &str,
+    position: i64,
+    within: Duration,
+) -> Result<(), ProjectionError> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if checkpoint::has_applied(db, projection, position).await? {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(ProjectionError::NotCaughtUp { position });
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
