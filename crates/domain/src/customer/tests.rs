@@ -924,6 +924,40 @@ fn a_version_1_registration_is_read_as_a_company() {
 }
 
 #[test]
+fn a_registration_stored_under_old_lhdn_tables_still_loads() {
+    // Written when LHDN still took state `00`, with an MSIC code since dropped from its
+    // table: both are refused as new input today, but 7-year-old events must replay.
+    assert!(StateCode::parse("00").is_err());
+    assert!(MsicCode::parse("99999").is_err());
+    let (_, _, mut payload) = registered().encode().unwrap();
+    payload["address"]["state"] = json!("00");
+    payload["msic"] = json!("99999");
+
+    let event = CustomerEvent::decode("CustomerRegistered", 2, payload).unwrap();
+    let CustomerEvent::CustomerRegistered(registered) = &event else {
+        panic!("{event:?}");
+    };
+    assert_eq!(registered.address.state().as_str(), "00");
+    assert_eq!(registered.address.state().name(), None);
+    assert_eq!(registered.msic.as_ref().unwrap().description(), None);
+
+    // The customer replays, and can be brought up to date with today's codes.
+    given([event.clone()]).when(amend(acme_details())).then([
+        CustomerEvent::CustomerDetailsAmended(CustomerDetailsAmended {
+            kind: CustomerKind::Company,
+            name: acme().name,
+            tin: acme().tin,
+            identification: acme().identification,
+            sst: acme().sst,
+            msic: acme().msic,
+            address: shah_alam(),
+            email: acme().email,
+            phone: acme().phone,
+        }),
+    ]);
+}
+
+#[test]
 fn a_registration_is_written_at_schema_version_2() {
     let (event_type, version, payload) = registered().encode().unwrap();
     assert_eq!((event_type, version), ("CustomerRegistered", 2));

@@ -10,6 +10,11 @@ use super::{CountryCode, Lines, Postcode, StateCode, ValueError, check_text};
 /// The parts are checked together: a Malaysian address has a 5-digit postcode and a real
 /// state, and an address abroad uses state `17` (LHDN restricts `17` to foreign and
 /// consolidated documents since 30 April 2026).
+///
+/// The state rule is LHDN's policy and has changed before (`00` once stood for "abroad"), so
+/// only [`Address::new`] applies it. A stored address, kept 7 years, is read back with its
+/// shape checked (lines, city, Malaysian postcode) but not the state rule, nor the state and
+/// country against LHDN's tables: what was accepted when it was written still loads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Address {
     lines: Vec<String>,
@@ -23,6 +28,13 @@ const MAX_LINES: usize = 3;
 const MAX_LINE_LEN: usize = 150;
 const MAX_CITY_LEN: usize = 50;
 
+/// Which rules an address is checked by: all of today's, or only its shape (stored data).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rules {
+    Current,
+    ShapeOnly,
+}
+
 impl Address {
     /// Checks and normalises an address. Lines are trimmed and blank lines after the first
     /// are dropped, so a form's empty "line 3" does not count.
@@ -32,6 +44,17 @@ impl Address {
         postcode: Postcode,
         state: StateCode,
         country: CountryCode,
+    ) -> Result<Self, ValueError> {
+        Self::check(lines, city, postcode, state, country, Rules::Current)
+    }
+
+    fn check(
+        lines: Vec<String>,
+        city: String,
+        postcode: Postcode,
+        state: StateCode,
+        country: CountryCode,
+        rules: Rules,
     ) -> Result<Self, ValueError> {
         if lines.is_empty() || lines.len() > MAX_LINES {
             return Err(ValueError::AddressLines);
@@ -54,7 +77,7 @@ impl Address {
                 field: "city",
                 problem,
             })?;
-        if country.is_malaysia() == state.is_not_applicable() {
+        if rules == Rules::Current && country.is_malaysia() == state.is_not_applicable() {
             return Err(ValueError::StateDoesNotMatchCountry);
         }
         if country.is_malaysia() && !postcode.is_malaysian_form() {
@@ -91,7 +114,8 @@ impl Address {
     }
 }
 
-/// The stored shape, read and then checked by [`Address::new`] like any input.
+/// The stored shape. Its state and country are read by shape only (see [`StateCode`] and
+/// [`CountryCode`]), and the address is checked by its shape only: see [`Address`].
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AddressWire {
@@ -105,7 +129,15 @@ struct AddressWire {
 impl<'de> Deserialize<'de> for Address {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let w = AddressWire::deserialize(deserializer)?;
-        Self::new(w.lines, w.city, w.postcode, w.state, w.country).map_err(serde::de::Error::custom)
+        Self::check(
+            w.lines,
+            w.city,
+            w.postcode,
+            w.state,
+            w.country,
+            Rules::ShapeOnly,
+        )
+        .map_err(serde::de::Error::custom)
     }
 }
 
@@ -129,7 +161,7 @@ mod tests {
     fn a_malaysian_address_drops_blank_lines() {
         let address = malaysian(&[" Lot 5, Jalan Utas 15/7 ", "", "Seksyen 15"], "10").unwrap();
         assert_eq!(address.lines(), ["Lot 5, Jalan Utas 15/7", "Seksyen 15"]);
-        assert_eq!(address.state().name(), "Selangor");
+        assert_eq!(address.state().name(), Some("Selangor"));
     }
 
     #[test]
@@ -201,8 +233,38 @@ mod tests {
             serde_json::from_value::<Address>(json.clone()).unwrap(),
             address
         );
-        let mut foreign_state = json;
-        foreign_state["state"] = "17".into();
-        assert!(serde_json::from_value::<Address>(foreign_state).is_err());
+        let mut short_postcode = json.clone();
+        short_postcode["postcode"] = "4015".into();
+        assert!(serde_json::from_value::<Address>(short_postcode).is_err());
+        let mut no_lines = json.clone();
+        no_lines["lines"] = serde_json::json!([]);
+        assert!(serde_json::from_value::<Address>(no_lines).is_err());
+        let mut bad_state = json;
+        bad_state["state"] = "Selangor".into();
+        assert!(serde_json::from_value::<Address>(bad_state).is_err());
+    }
+
+    #[test]
+    fn a_stored_address_loads_even_if_lhdns_state_rule_changed() {
+        let stored = |state: &str, country: &str| {
+            serde_json::from_value::<Address>(serde_json::json!({
+                "lines": ["Lot 5"], "city": "Shah Alam", "postcode": "40150",
+                "state": state, "country": country
+            }))
+        };
+        // `00` as LHDN once took it, for Malaysia or abroad.
+        let retired = stored("00", "MYS").unwrap();
+        assert_eq!(retired.state().as_str(), "00");
+        assert_eq!(retired.state().name(), None);
+        assert!(stored("00", "SGP").is_ok());
+        // State and country that break today's rule or tables.
+        assert!(stored("17", "MYS").is_ok());
+        assert!(stored("10", "SGP").is_ok());
+        assert_eq!(stored("99", "ZZZ").unwrap().country().name(), None);
+        // New input still follows today's rule.
+        assert_eq!(
+            malaysian(&["Lot 5"], "17"),
+            Err(ValueError::StateDoesNotMatchCountry)
+        );
     }
 }

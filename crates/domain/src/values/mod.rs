@@ -1,9 +1,29 @@
-//! Validated values: holding one means it passed its rule.
+//! Validated values: holding one means it passed its rule when it was written.
 //!
 //! Each value is a newtype with a private field, made only by `parse` (or a constructor that
 //! checks), so the domain never re-validates a TIN or a postcode and a command cannot carry a
-//! raw string where LHDN expects a checked one. Serde goes through the same parser: a stored
-//! event or a request body with a bad value fails to load instead of slipping in.
+//! raw string where LHDN expects a checked one.
+//!
+//! # Reading back what was stored
+//!
+//! Events are kept at least 7 years and read back with these types, but some rules are not
+//! ours and change over time: LHDN edits its code tables (it retired state `00` in 2025) and
+//! its policies (state `17` only for addresses abroad since April 2026; TIN prefixes and
+//! general TINs). A stored value that was right when written must still load after such a
+//! change, or the stream it is in can no longer be replayed. So:
+//!
+//! - `parse` applies today's rules, tables and policies included. New input (request bodies,
+//!   forms, imports) goes through it: take the field as a `String` and call `parse`, never
+//!   deserialise a request straight into these types.
+//! - `Deserialize` of [`StateCode`], [`CountryCode`], [`MsicCode`], [`Tin`] and [`Address`]
+//!   checks only the value's shape (e.g. two digits for a state), through a shape-only
+//!   `from_stored`. Their accessors that look a code up ([`StateCode::name`],
+//!   [`CountryCode::name`], [`MsicCode::description`]) return `None` for a code that is no
+//!   longer in the table.
+//! - The other values check only shape in `parse` too (an email's `@`, a phone's digits), so
+//!   serde goes through `parse`. If one of their rules ever comes to depend on a table or a
+//!   policy, give it a `from_stored` first. A shape check for stored values may be widened,
+//!   never narrowed: it must accept everything an older version wrote.
 
 mod address;
 mod army_number;
@@ -103,7 +123,8 @@ pub enum ValueError {
 }
 
 /// The string plumbing every string-backed value shares: `as_str`, `Display`, `FromStr`, and
-/// the `TryFrom<String>`/`Into<String>` pair that `#[serde(try_from, into)]` uses.
+/// the `TryFrom<String>`/`Into<String>` pair that `#[serde(try_from, into)]` uses. `FromStr`
+/// and `TryFrom` are `parse`, strict, even for a value whose `Deserialize` is lenient.
 macro_rules! string_value {
     ($name:ident) => {
         impl $name {
@@ -147,6 +168,31 @@ macro_rules! string_value {
     };
 }
 pub(crate) use string_value;
+
+/// `Deserialize` for a value whose `parse` applies a table or a policy that may change: reads
+/// a string and keeps it if it has the value's shape (`Self::from_stored`), without asking
+/// today's table. See the module documentation for why. `$shape` completes the error message
+/// ("a stored StateCode is two digits"); like [`ValueError`], it never repeats the input.
+macro_rules! stored_value {
+    ($name:ident, $shape:literal) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                let stored = String::deserialize(deserializer)?;
+                Self::from_stored(stored).ok_or_else(|| {
+                    ::serde::de::Error::custom(concat!(
+                        "a stored ",
+                        stringify!($name),
+                        " is ",
+                        $shape
+                    ))
+                })
+            }
+        }
+    };
+}
+pub(crate) use stored_value;
 
 /// Loads one of LHDN's code tables (a JSON array of objects) into `code -> label`.
 ///

@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::{ValueError, code_table, string_value};
+use super::{ValueError, code_table, stored_value, string_value};
 
 /// LHDN's MSIC sub-category table (`MSICSubCategoryCodes.json`), shipped in the binary so a
 /// code is checked without a network call. LHDN edits its tables: update the file, not code.
@@ -20,13 +20,20 @@ static MSIC: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
 /// A 5-digit MSIC 2008 code from LHDN's table, which MyInvois requires of a supplier
 /// (`IndustryClassificationCode`) together with its description. `00000` ("not applicable")
 /// is in the table and accepted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+///
+/// [`MsicCode::parse`] checks the code against today's table. Reading a stored one checks
+/// only that it is five digits: events are kept 7 years, and a code LHDN drops from its table
+/// later (a new MSIC edition, say) must still load. Such a code has no
+/// [`description`](MsicCode::description).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
 pub struct MsicCode(String);
 
 string_value!(MsicCode);
+stored_value!(MsicCode, "five digits");
 
 impl MsicCode {
+    /// Checks new input against LHDN's current table.
     pub fn parse(input: &str) -> Result<Self, ValueError> {
         let code = input.trim();
         if MSIC.contains_key(code) {
@@ -36,9 +43,15 @@ impl MsicCode {
         }
     }
 
-    /// LHDN's description of the activity, sent as the code's `name` on a document.
-    pub fn description(&self) -> &'static str {
-        MSIC.get(&self.0).map_or("", String::as_str)
+    /// A code read back from storage: five digits, in or out of today's table (see the type).
+    pub(crate) fn from_stored(stored: String) -> Option<Self> {
+        (stored.len() == 5 && stored.bytes().all(|b| b.is_ascii_digit())).then_some(Self(stored))
+    }
+
+    /// LHDN's description of the activity, sent as the code's `name` on a document, or
+    /// `None` for a stored code that is not in today's table.
+    pub fn description(&self) -> Option<&'static str> {
+        MSIC.get(&self.0).map(String::as_str)
     }
 }
 
@@ -61,10 +74,10 @@ mod tests {
     fn a_known_code_has_its_description() {
         let code = MsicCode::parse(" 01111 ").unwrap();
         assert_eq!(code.as_str(), "01111");
-        assert_eq!(code.description(), "Growing of maize");
+        assert_eq!(code.description(), Some("Growing of maize"));
         assert_eq!(
             MsicCode::parse("00000").unwrap().description(),
-            "NOT APPLICABLE"
+            Some("NOT APPLICABLE")
         );
     }
 
@@ -72,6 +85,25 @@ mod tests {
     fn unknown_codes_are_refused() {
         for input in ["", "99999", "1111", "011111", "0111A"] {
             assert_eq!(MsicCode::parse(input), Err(ValueError::MsicCode), "{input}");
+        }
+    }
+
+    #[test]
+    fn a_stored_msic_code_loads_even_if_lhdn_dropped_it() {
+        assert_eq!(MsicCode::parse("99999"), Err(ValueError::MsicCode));
+        let dropped = serde_json::from_str::<MsicCode>(r#""99999""#).unwrap();
+        assert_eq!(dropped.as_str(), "99999");
+        assert_eq!(dropped.description(), None);
+        let maize = serde_json::from_str::<MsicCode>(r#""01111""#).unwrap();
+        assert_eq!(maize, MsicCode::parse("01111").unwrap());
+        assert_eq!(maize.description(), Some("Growing of maize"));
+    }
+
+    #[test]
+    fn a_stored_msic_code_must_still_be_five_digits() {
+        for stored in ["", "1111", "011111", "0111A", " 01111"] {
+            let json = serde_json::to_string(stored).unwrap();
+            assert!(serde_json::from_str::<MsicCode>(&json).is_err(), "{stored}");
         }
     }
 }

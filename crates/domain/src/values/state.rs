@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::{ValueError, code_table, string_value};
+use super::{ValueError, code_table, stored_value, string_value};
 
 /// LHDN's state table (`StateCodes.json`): `01` Johor to `16` Putrajaya, and `17`.
 static STATES: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
@@ -25,13 +25,20 @@ const NOT_APPLICABLE: &str = "17";
 /// A state code from LHDN's table (`CountrySubentityCode`). `17` (Not Applicable) is for
 /// addresses abroad, and since 30 April 2026 only for those or for consolidated documents;
 /// `00` was retired and is refused with its own message, as old data still carries it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+///
+/// [`StateCode::parse`] checks the code against today's table. Reading a stored one checks
+/// only that it is two digits: events are kept 7 years, and one written with `00` before LHDN
+/// retired it, or with any code LHDN drops later, must still load. Such a code has no
+/// [`name`](StateCode::name).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
 pub struct StateCode(String);
 
 string_value!(StateCode);
+stored_value!(StateCode, "two digits");
 
 impl StateCode {
+    /// Checks new input against LHDN's current table; `00` gets its own refusal.
     pub fn parse(input: &str) -> Result<Self, ValueError> {
         let code = input.trim();
         if code == RETIRED {
@@ -41,6 +48,11 @@ impl StateCode {
         } else {
             Err(ValueError::StateCode)
         }
+    }
+
+    /// A code read back from storage: two digits, in or out of today's table (see the type).
+    pub(crate) fn from_stored(stored: String) -> Option<Self> {
+        (stored.len() == 2 && stored.bytes().all(|b| b.is_ascii_digit())).then_some(Self(stored))
     }
 
     /// The code for an address outside Malaysia.
@@ -53,9 +65,10 @@ impl StateCode {
         self.0 == NOT_APPLICABLE
     }
 
-    /// The state's name as LHDN writes it.
-    pub fn name(&self) -> &'static str {
-        STATES.get(&self.0).map_or("", String::as_str)
+    /// The state's name as LHDN writes it, or `None` for a stored code that is not in
+    /// today's table (such as the retired `00`).
+    pub fn name(&self) -> Option<&'static str> {
+        STATES.get(&self.0).map(String::as_str)
     }
 }
 
@@ -72,15 +85,15 @@ mod tests {
 
     #[test]
     fn a_state_code_has_its_name() {
-        assert_eq!(StateCode::parse("10").unwrap().name(), "Selangor");
+        assert_eq!(StateCode::parse("10").unwrap().name(), Some("Selangor"));
         assert_eq!(
             StateCode::parse(" 14 ").unwrap().name(),
-            "Wilayah Persekutuan Kuala Lumpur"
+            Some("Wilayah Persekutuan Kuala Lumpur")
         );
         let abroad = StateCode::parse("17").unwrap();
         assert!(abroad.is_not_applicable());
         assert_eq!(abroad, StateCode::not_applicable());
-        assert_eq!(abroad.name(), "Not Applicable");
+        assert_eq!(abroad.name(), Some("Not Applicable"));
     }
 
     #[test]
@@ -93,5 +106,36 @@ mod tests {
                 "{input}"
             );
         }
+    }
+
+    #[test]
+    fn a_stored_state_code_loads_even_if_lhdn_retired_it() {
+        assert_eq!(StateCode::parse("00"), Err(ValueError::StateCodeRetired));
+        let retired = serde_json::from_str::<StateCode>(r#""00""#).unwrap();
+        assert_eq!(retired.as_str(), "00");
+        assert_eq!(retired.name(), None);
+        assert!(!retired.is_not_applicable());
+        assert_eq!(serde_json::to_string(&retired).unwrap(), r#""00""#);
+
+        assert_eq!(StateCode::parse("99"), Err(ValueError::StateCode));
+        assert_eq!(
+            serde_json::from_str::<StateCode>(r#""99""#).unwrap().name(),
+            None
+        );
+        let selangor = serde_json::from_str::<StateCode>(r#""10""#).unwrap();
+        assert_eq!(selangor, StateCode::parse("10").unwrap());
+        assert_eq!(selangor.name(), Some("Selangor"));
+    }
+
+    #[test]
+    fn a_stored_state_code_must_still_be_two_digits() {
+        for stored in ["", "1", "010", " 10", "1A", "Selangor", "١٠"] {
+            let json = serde_json::to_string(stored).unwrap();
+            assert!(
+                serde_json::from_str::<StateCode>(&json).is_err(),
+                "{stored}"
+            );
+        }
+        assert!(serde_json::from_str::<StateCode>("10").is_err());
     }
 }

@@ -1,8 +1,8 @@
 //! The LHDN taxpayer identification number (TIN).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::{ValueError, string_value};
+use super::{ValueError, stored_value, string_value};
 
 /// A TIN in LHDN's current format, so that what we send matches what MyInvois has on file.
 ///
@@ -10,11 +10,17 @@ use super::{ValueError, string_value};
 /// individual prefixes `OG` and `SG` become `IG`; a non-individual TIN loses the leading zeros
 /// after its prefix and ends in `0` (one is appended to an old-format number). The four
 /// general TINs (`EI000000000x0`) stand for buyers or suppliers who have no TIN of their own.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+///
+/// The prefixes, the general TINs and the normalisation are LHDN's policy, which has changed
+/// before (`OG`/`SG` became `IG`). Events are kept 7 years, so a stored TIN is read back as it
+/// was written, checked only for its shape (1 to 14 upper-case letters and digits): it is
+/// neither refused nor re-normalised by a rule that came later.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
 pub struct Tin(String);
 
 string_value!(Tin);
+stored_value!(Tin, "1 to 14 upper-case letters and digits");
 
 /// LHDN's TIN length limit, after normalisation.
 const MAX_LEN: usize = 14;
@@ -74,9 +80,20 @@ impl Tin {
         Ok(Self(normalised))
     }
 
+    /// A TIN read back from storage, as it was written: 1 to 14 upper-case letters and digits,
+    /// whatever today's prefixes and general TINs (see the type).
+    pub(crate) fn from_stored(stored: String) -> Option<Self> {
+        let shaped = (1..=MAX_LEN).contains(&stored.len())
+            && stored
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        shaped.then_some(Self(stored))
+    }
+
     /// An individual's TIN (`IG…`): an individual customer must have one, or a general TIN.
+    /// A stored TIN in the old `OG`/`SG` form counts too; `parse` never makes one.
     pub fn is_individual(&self) -> bool {
-        self.0.starts_with("IG")
+        strip_any(&self.0, &INDIVIDUAL_PREFIXES).is_some()
     }
 
     /// One of the general TINs, which stand for "no TIN of their own".
@@ -169,12 +186,40 @@ mod tests {
     #[test]
     fn a_tin_is_stored_as_its_normalised_string() {
         let tin = Tin::parse("C2584563202").unwrap();
-        assert_eq!(serde_json::to_string(&tin).unwrap(), r#""C25845632020""#);
+        let json = serde_json::to_string(&tin).unwrap();
+        assert_eq!(json, r#""C25845632020""#);
+        assert_eq!(serde_json::from_str::<Tin>(&json).unwrap(), tin);
+    }
+
+    #[test]
+    fn a_stored_tin_is_read_as_written_even_if_lhdns_rules_changed() {
+        // An old-format TIN is neither refused nor re-normalised on the way back.
+        let old = serde_json::from_str::<Tin>(r#""OG12345678912""#).unwrap();
+        assert_eq!(old.as_str(), "OG12345678912");
+        assert!(old.is_individual());
+        // A prefix or a general TIN LHDN no longer knows.
+        assert_eq!(Tin::parse("X1"), Err(ValueError::TinPrefix));
         assert_eq!(
-            serde_json::from_str::<Tin>(r#""OG123""#).unwrap().as_str(),
-            "IG123"
+            serde_json::from_str::<Tin>(r#""X1""#).unwrap().as_str(),
+            "X1"
         );
-        assert!(serde_json::from_str::<Tin>(r#""X1""#).is_err());
+        assert_eq!(Tin::parse("EI00000000050"), Err(ValueError::TinGeneral));
+        let general = serde_json::from_str::<Tin>(r#""EI00000000050""#).unwrap();
+        assert!(!general.is_general());
+    }
+
+    #[test]
+    fn a_stored_tin_must_still_be_short_upper_case_letters_and_digits() {
+        for stored in [
+            "",
+            "c2584563202",
+            "C 2584563202",
+            "C-2584563202",
+            "IG1234567890123",
+        ] {
+            let json = serde_json::to_string(stored).unwrap();
+            assert!(serde_json::from_str::<Tin>(&json).is_err(), "{stored}");
+        }
     }
 
     proptest! {
