@@ -43,6 +43,8 @@ pub struct Outcome<E> {
     /// True when an idempotency key matched an earlier request: its result is returned and
     /// nothing was written.
     pub replayed: bool,
+    /// How many times the command was decided (more than 1 after losing races).
+    pub attempts: u32,
 }
 
 /// Why a command was not carried out.
@@ -109,8 +111,10 @@ where
         if let Some(replay) = self.replay(&stream, options).await? {
             return Ok(replay);
         }
-        for _ in 0..MAX_ATTEMPTS {
-            let loaded = match self.cache.take(stream_id) {
+        let slot = self.cache.slot(stream_id);
+        let mut cached = slot.lock().await;
+        for attempt in 1..=MAX_ATTEMPTS {
+            let loaded = match cached.take() {
                 Some(loaded) => loaded,
                 None => self.load_fresh(&stream).await?,
             };
@@ -118,24 +122,25 @@ where
                 && expected != loaded.tip.version
             {
                 let actual = loaded.tip.version;
-                self.cache.put(stream_id, loaded);
+                *cached = Some(loaded);
                 return Err(CommandError::VersionMismatch { expected, actual });
             }
             let events = match loaded.state.decide(command, ctx) {
                 Ok(events) => events,
                 Err(refusal) => {
-                    self.cache.put(stream_id, loaded);
+                    *cached = Some(loaded);
                     return Err(CommandError::Domain(refusal));
                 }
             };
             if events.is_empty() && options.idempotency.is_none() {
                 let version = loaded.tip.version;
-                self.cache.put(stream_id, loaded);
+                *cached = Some(loaded);
                 return Ok(Outcome {
                     events,
                     version,
                     position: None,
                     replayed: false,
+                    attempts: attempt,
                 });
             }
             let append = Append {
@@ -155,6 +160,7 @@ where
                 recorded_at: ctx.now,
                 idempotency: options.idempotency.clone(),
             };
+            // On any failure the slot stays empty: the next command reloads from the store.
             match self.store.append(append).await {
                 Ok(committed) => {
                     let previous = loaded.tip.version;
@@ -166,7 +172,7 @@ where
                     if previous / SNAPSHOT_EVERY < tip.version / SNAPSHOT_EVERY {
                         self.snapshot(&stream, &state, &tip).await;
                     }
-                    self.cache.put(stream_id, Loaded { state, tip });
+                    *cached = Some(Loaded { state, tip });
                     if let Some(notify) = &self.committed {
                         notify.notify_waiters();
                     }
@@ -175,6 +181,7 @@ where
                         version: committed.version,
                         position: committed.position,
                         replayed: false,
+                        attempts: attempt,
                     });
                 }
                 Err(StoreError::Conflict { actual, .. }) => {
@@ -211,6 +218,7 @@ where
                 version: record.version,
                 position: record.position,
                 replayed: true,
+                attempts: 0,
             })),
             Some(_) => Err(CommandError::IdempotencyKeyReused),
         }

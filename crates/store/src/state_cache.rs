@@ -1,8 +1,14 @@
 //! Folded states of recently written streams, so that a command on a long stream does not
-//! replay it. A cached state is only a guess at the tip: the append's version check decides,
-//! and on a conflict the stream is reloaded from the store.
+//! replay it, and one queue per stream, so that commands on the same stream in this process
+//! wait for each other instead of racing and retrying.
+//!
+//! A cached state is still only a guess at the tip when other instances write too: the
+//! append's version check decides, and on a conflict the stream is reloaded from the store.
 
-use std::{collections::HashMap, sync::Mutex};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 
 use crate::Tip;
 
@@ -16,9 +22,13 @@ pub(crate) struct Loaded<A> {
     pub tip: Tip,
 }
 
+/// A stream's place in the cache: hold its lock while deciding and appending. Empty when the
+/// stream must be loaded from the store.
+pub(crate) type Slot<A> = Arc<tokio::sync::Mutex<Option<Loaded<A>>>>;
+
 #[derive(Debug)]
 pub(crate) struct StateCache<A> {
-    streams: Mutex<HashMap<String, Loaded<A>>>,
+    streams: Mutex<HashMap<String, Slot<A>>>,
 }
 
 impl<A> Default for StateCache<A> {
@@ -30,18 +40,21 @@ impl<A> Default for StateCache<A> {
 }
 
 impl<A> StateCache<A> {
-    /// Takes a stream's state out: while a command works on it, a concurrent command on the
-    /// same stream loads its own copy, and the version check picks the winner.
-    pub fn take(&self, stream_id: &str) -> Option<Loaded<A>> {
-        self.streams.lock().ok()?.remove(stream_id)
-    }
-
-    pub fn put(&self, stream_id: &str, loaded: Loaded<A>) {
-        if let Ok(mut streams) = self.streams.lock() {
-            if streams.len() >= CAPACITY {
-                streams.clear();
-            }
-            streams.insert(stream_id.to_owned(), loaded);
+    /// The slot of a stream, made empty if the stream is not cached.
+    pub fn slot(&self, stream_id: &str) -> Slot<A> {
+        let Ok(mut streams) = self.streams.lock() else {
+            // A poisoned map only loses caching, never correctness.
+            return Arc::default();
+        };
+        if let Some(slot) = streams.get(stream_id) {
+            return slot.clone();
         }
+        if streams.len() >= CAPACITY {
+            // Commands holding a slot keep it; they just stop sharing it with newcomers.
+            streams.clear();
+        }
+        let slot: Slot<A> = Arc::default();
+        streams.insert(stream_id.to_owned(), slot.clone());
+        slot
     }
 }

@@ -21,6 +21,21 @@ pub async fn fresh_database(backend: Backend) -> Result<Database, StoreError> {
     Ok(database)
 }
 
+/// The URL of a new, empty database of the given kind (not migrated), with commits flushed
+/// to disk as in production (for benchmarks).
+pub async fn fresh_durable_database_url(backend: Backend) -> Result<String, StoreError> {
+    let url = fresh_database_url(backend).await?;
+    if backend == Backend::Postgres {
+        let mut conn = PgConnection::connect(&url).await?;
+        let name = url.rsplit('/').next().unwrap_or_default();
+        sqlx::query(&format!("ALTER DATABASE {name} RESET synchronous_commit"))
+            .execute(&mut conn)
+            .await?;
+        conn.close().await?;
+    }
+    Ok(url)
+}
+
 /// The URL of a new, empty database of the given kind (not migrated).
 pub async fn fresh_database_url(backend: Backend) -> Result<String, StoreError> {
     let name = format!("niaga_test_{}", Uuid::now_v7().simple());
