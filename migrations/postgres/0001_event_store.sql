@@ -52,13 +52,15 @@ CREATE TRIGGER events_refuse_truncate
 -- and writes nothing. Written in the same transaction as the command's events.
 CREATE TABLE command_idempotency (
     stream_type     TEXT NOT NULL,
-    stream_id       TEXT NOT NULL,
+    -- Keys are unique per aggregate type, not per stream: a retried *create* must find the
+    -- stream its first attempt made, and cannot know that stream's id.
     idempotency_key TEXT NOT NULL,
+    stream_id       TEXT NOT NULL,
     request_hash    TEXT NOT NULL,
     version         BIGINT NOT NULL,
     position        BIGINT,
     recorded_at     TIMESTAMPTZ NOT NULL,
-    CONSTRAINT command_idempotency_pkey PRIMARY KEY (stream_type, stream_id, idempotency_key)
+    CONSTRAINT command_idempotency_pkey PRIMARY KEY (stream_type, idempotency_key)
 );
 
 -- Folded aggregate state, to avoid replaying long streams. An optimisation only: deleting

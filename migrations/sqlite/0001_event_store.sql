@@ -38,13 +38,15 @@ END;
 -- The first result of each idempotent command (see the PostgreSQL migration).
 CREATE TABLE command_idempotency (
     stream_type     TEXT NOT NULL,
-    stream_id       TEXT NOT NULL,
+    -- Keys are unique per aggregate type, not per stream: a retried *create* must find the
+    -- stream its first attempt made, and cannot know that stream's id.
     idempotency_key TEXT NOT NULL,
+    stream_id       TEXT NOT NULL,
     request_hash    TEXT NOT NULL,
     version         INTEGER NOT NULL,
     position        INTEGER,
     recorded_at     TEXT NOT NULL,
-    CONSTRAINT command_idempotency_pkey PRIMARY KEY (stream_type, stream_id, idempotency_key)
+    CONSTRAINT command_idempotency_pkey PRIMARY KEY (stream_type, idempotency_key)
 );
 
 -- Folded aggregate state; an optimisation only.

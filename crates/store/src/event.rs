@@ -67,6 +67,8 @@ pub struct Idempotency {
 /// What was recorded for an idempotency key: the request's fingerprint and its result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdempotencyRecord {
+    /// The stream the key was used on.
+    pub stream_id: String,
     pub request_hash: String,
     pub version: u64,
     pub position: Option<i64>,

@@ -207,21 +207,37 @@ where
         let Some(idempotency) = &options.idempotency else {
             return Ok(None);
         };
-        match self
+        let record = self
             .store
-            .find_idempotency(stream, &idempotency.key)
-            .await?
-        {
+            .find_idempotency(&stream.stream_type, &idempotency.key)
+            .await?;
+        match record {
             None => Ok(None),
-            Some(record) if record.request_hash == idempotency.request_hash => Ok(Some(Outcome {
-                events: Vec::new(),
-                version: record.version,
-                position: record.position,
-                replayed: true,
-                attempts: 0,
-            })),
+            // The same request on the same stream: answer as the first time did.
+            Some(record)
+                if record.stream_id == stream.stream_id
+                    && record.request_hash == idempotency.request_hash =>
+            {
+                Ok(Some(Outcome {
+                    events: Vec::new(),
+                    version: record.version,
+                    position: record.position,
+                    replayed: true,
+                    attempts: 0,
+                }))
+            }
             Some(_) => Err(CommandError::IdempotencyKeyReused),
         }
+    }
+
+    /// The stream an earlier request with this idempotency key created or changed, so that a
+    /// retried *create* (whose client cannot know the new id) lands on the same stream.
+    pub async fn stream_for_key(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .store
+            .find_idempotency(A::STREAM_TYPE, key)
+            .await?
+            .map(|record| record.stream_id))
     }
 
     /// The current state and version of a stream, read from the store (not the cache); `None`

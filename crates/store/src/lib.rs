@@ -48,10 +48,11 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
     /// reader that moves its cursor to the last event it got never misses an event.
     async fn read_all(&self, after: Cursor, limit: u32) -> Result<Vec<RecordedEvent>, StoreError>;
 
-    /// The result recorded for an idempotency key on a stream, if the key was used.
+    /// The result recorded for an idempotency key on streams of `stream_type`, if the key
+    /// was used (keys are unique per stream type, so a retried create finds its stream).
     async fn find_idempotency(
         &self,
-        stream: &StreamRef,
+        stream_type: &str,
         key: &str,
     ) -> Result<Option<IdempotencyRecord>, StoreError>;
 

@@ -201,20 +201,20 @@ impl EventStore for PgEventStore {
 
     async fn find_idempotency(
         &self,
-        stream: &StreamRef,
+        stream_type: &str,
         key: &str,
     ) -> Result<Option<IdempotencyRecord>, StoreError> {
-        let row: Option<(String, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT request_hash, version, position FROM command_idempotency \
-             WHERE stream_type = $1 AND stream_id = $2 AND idempotency_key = $3",
+        let row: Option<(String, String, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT stream_id, request_hash, version, position FROM command_idempotency \
+             WHERE stream_type = $1 AND idempotency_key = $2",
         )
-        .bind(&stream.stream_type)
-        .bind(&stream.stream_id)
+        .bind(stream_type)
         .bind(key)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|(request_hash, version, position)| {
+        row.map(|(stream_id, request_hash, version, position)| {
             Ok(IdempotencyRecord {
+                stream_id,
                 request_hash,
                 version: to_u64(version)?,
                 position,

@@ -102,8 +102,39 @@ async fn a_repeated_idempotency_key_returns_the_first_result_and_writes_nothing(
         Err(CommandError::IdempotencyKeyReused)
     ));
 
+    let other_stream = Uuid::now_v7().to_string();
+    let elsewhere = tallies
+        .execute(
+            &other_stream,
+            &TallyCommand::Add(7),
+            &ctx,
+            &keyed("k-1", "body-a"),
+        )
+        .await;
+    assert!(matches!(elsewhere, Err(CommandError::IdempotencyKeyReused)));
+
     let (state, version) = tallies.load(&id).await.unwrap().unwrap();
     assert_eq!((state.total, version), (7, 1));
+    assert!(tallies.load(&other_stream).await.unwrap().is_none());
+}
+
+async fn a_retried_create_finds_the_stream_its_first_attempt_made(db: Database) {
+    let tallies = handler(&db);
+    let first_id = Uuid::now_v7().to_string();
+    tallies
+        .execute(
+            &first_id,
+            &TallyCommand::Add(1),
+            &test_ctx(),
+            &keyed("create-1", "body"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        tallies.stream_for_key("create-1").await.unwrap(),
+        Some(first_id)
+    );
+    assert_eq!(tallies.stream_for_key("never-used").await.unwrap(), None);
 }
 
 async fn concurrent_instances_on_one_stream_all_land_after_retries(db: Database) {
@@ -247,6 +278,7 @@ async fn deleting_snapshots_changes_nothing_but_speed(db: Database) {
 niaga_store::on_both_backends!(
     a_command_appends_what_was_decided_and_a_refusal_appends_nothing,
     a_repeated_idempotency_key_returns_the_first_result_and_writes_nothing,
+    a_retried_create_finds_the_stream_its_first_attempt_made,
     concurrent_instances_on_one_stream_all_land_after_retries,
     if_match_with_another_version_is_refused,
     an_event_stored_in_an_old_shape_is_upcast_on_read,
