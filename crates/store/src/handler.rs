@@ -17,8 +17,17 @@ use crate::{
 
 /// How many times a command is decided again after losing a race before giving up with 409.
 const MAX_ATTEMPTS: u32 = 5;
-/// A snapshot is taken each time a stream passes a multiple of this many events.
+/// A snapshot is taken once a stream has this many events more than its last snapshot…
 const SNAPSHOT_EVERY: u64 = 100;
+/// …or, on long streams, this fraction of its length more: a snapshot costs as much as the
+/// state is large, so taking one every 100 events would make each command slower as the
+/// stream grows. A cold load then replays at most a tenth of the stream.
+const SNAPSHOT_FRACTION: u64 = 10;
+
+/// Whether a stream at `version` whose last snapshot is at `snapshot_version` is due another.
+fn snapshot_due(version: u64, snapshot_version: u64) -> bool {
+    version - snapshot_version.min(version) >= SNAPSHOT_EVERY.max(version / SNAPSHOT_FRACTION)
+}
 
 /// What the caller asks beside the command itself.
 #[derive(Debug, Clone, Default)]
@@ -163,16 +172,21 @@ where
             // On any failure the slot stays empty: the next command reloads from the store.
             match self.store.append(append).await {
                 Ok(committed) => {
-                    let previous = loaded.tip.version;
                     let state = events.iter().fold(loaded.state, A::evolve);
                     let tip = Tip {
                         version: committed.version,
                         hash: committed.hash,
                     };
-                    if previous / SNAPSHOT_EVERY < tip.version / SNAPSHOT_EVERY {
+                    let mut snapshot_version = loaded.snapshot_version;
+                    if snapshot_due(tip.version, snapshot_version) {
                         self.snapshot(&stream, &state, &tip).await;
+                        snapshot_version = tip.version;
                     }
-                    *cached = Some(Loaded { state, tip });
+                    *cached = Some(Loaded {
+                        state,
+                        tip,
+                        snapshot_version,
+                    });
                     if let Some(notify) = &self.committed {
                         notify.notify_waiters();
                     }
@@ -251,6 +265,7 @@ where
         let mut loaded = Loaded {
             state: A::default(),
             tip: Tip::default(),
+            snapshot_version: 0,
         };
         // A snapshot of an older state shape, or one that no longer parses, is passed over.
         if let Some(snapshot) = self.store.load_snapshot(stream).await?
@@ -263,6 +278,7 @@ where
                     version: snapshot.version,
                     hash: Some(snapshot.hash),
                 },
+                snapshot_version: snapshot.version,
             };
         }
         let tail = self.store.read_stream(stream, loaded.tip.version).await?;
@@ -304,6 +320,27 @@ pub fn decode<E: DomainEvent>(event: &RecordedEvent) -> Result<E, UpcastError> {
         event.schema_version,
         event.payload.clone(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snapshot_due;
+
+    #[test]
+    fn short_streams_are_snapshotted_every_hundred_events() {
+        assert!(!snapshot_due(99, 0));
+        assert!(snapshot_due(100, 0));
+        assert!(!snapshot_due(199, 100));
+        assert!(snapshot_due(200, 100));
+    }
+
+    #[test]
+    fn long_streams_are_snapshotted_every_tenth_of_their_length() {
+        assert!(!snapshot_due(5_400, 5_000));
+        assert!(snapshot_due(5_600, 5_000));
+        assert!(!snapshot_due(11_000, 10_000));
+        assert!(snapshot_due(11_200, 10_000));
+    }
 }
 
 fn fold<A: Aggregate, X: std::error::Error>(

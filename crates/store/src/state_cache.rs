@@ -20,6 +20,8 @@ const CAPACITY: usize = 10_000;
 pub(crate) struct Loaded<A> {
     pub state: A,
     pub tip: Tip,
+    /// The version of the stream's latest snapshot (0 if none).
+    pub snapshot_version: u64,
 }
 
 /// A stream's place in the cache: hold its lock while deciding and appending. Empty when the
