@@ -1,1 +1,26 @@
-//! placeholder
+//! Niaga's HTTP API and the `niaga` binary's commands.
+//!
+//! [`app::app`] builds the router from an [`app::AppState`]; resource modules live in
+//! `http/` and use the shared pieces: [`extract`] (`Json`, `Path`, `Query`), [`auth`]
+//! (`CurrentUser`, roles), [`command`] (`CommandMeta`, `CommandAccepted`) and [`error`]
+//! (`ApiError`, `Validator`).
+
+pub mod accounts;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod command;
+pub mod config;
+pub mod error;
+pub mod extract;
+mod http;
+pub mod openapi;
+mod problem;
+pub mod secret;
+pub mod serve;
+pub mod telemetry;
+pub mod users;
+mod validate;
+
+pub use app::{AppState, app};
+pub use error::{ApiError, Result};

@@ -1,1 +1,32 @@
-fn main() {}
+//! `niaga`: parse the configuration, set up logging, run the subcommand.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use niaga_api::{
+    cli,
+    config::{AuditCommand, Command, Config, UserCommand},
+    serve::serve,
+    telemetry,
+};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = Config::parse();
+    if let Err(error) = telemetry::init(config.log_format, &config.log_filter) {
+        // No logger yet: stderr is all there is.
+        eprintln!("niaga: {error:#}");
+        return ExitCode::FAILURE;
+    }
+    let database_url = config.database_url();
+    let result = match &config.command {
+        Command::Serve => serve(&config).await.map(|()| ExitCode::SUCCESS),
+        Command::Migrate => cli::migrate(&database_url).await,
+        Command::User(UserCommand::Add(args)) => cli::user_add(&database_url, args).await,
+        Command::Audit(AuditCommand::Verify) => cli::audit_verify(&database_url).await,
+    };
+    result.unwrap_or_else(|error| {
+        tracing::error!(error = format!("{error:#}"), "niaga failed");
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,143 @@
+//! The application: shared state and the one router that `serve` and the tests use.
+
+use std::{
+    any::{Any, TypeId},
+    collections::HashMap,
+    fmt,
+    sync::{Arc, Mutex, PoisonError},
+};
+
+use axum::{Router, extract::DefaultBodyLimit, middleware};
+use niaga_domain::Aggregate;
+use niaga_store::{CommandHandler, Database, EventStore};
+use serde::{Serialize, de::DeserializeOwned};
+use tokio::sync::Notify;
+use tower_http::{
+    request_id::{PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::{
+    auth::Auth,
+    error::ApiError,
+    extract::MAX_BODY_BYTES,
+    http, openapi, problem,
+    telemetry::{self, MakeRequestUuidV7},
+};
+
+/// What every handler can reach. Cheap to clone (one `Arc`).
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    db: Database,
+    store: Arc<dyn EventStore>,
+    auth: Auth,
+    committed: Arc<Notify>,
+    /// One command handler per aggregate type, made on first use: each keeps a cache of
+    /// recently loaded states that every request must share.
+    handlers: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+}
+
+impl AppState {
+    pub fn new(db: Database, auth: Auth) -> Self {
+        Self(Arc::new(Inner {
+            store: db.event_store(),
+            db,
+            auth,
+            committed: Arc::new(Notify::new()),
+            handlers: Mutex::new(HashMap::new()),
+        }))
+    }
+
+    /// The database, for read-model queries (`niaga_store::on_reader!`).
+    pub fn db(&self) -> &Database {
+        &self.0.db
+    }
+
+    pub fn event_store(&self) -> &Arc<dyn EventStore> {
+        &self.0.store
+    }
+
+    pub fn auth(&self) -> &Auth {
+        &self.0.auth
+    }
+
+    /// Woken after every command that appended events: in-process projectors wait on it to
+    /// catch up at once instead of polling.
+    pub fn committed(&self) -> &Arc<Notify> {
+        &self.0.committed
+    }
+
+    /// The command handler of aggregate `A`: `state.commands::<Customer>().execute(..)`.
+    pub fn commands<A>(&self) -> Arc<CommandHandler<A>>
+    where
+        A: Aggregate + Serialize + DeserializeOwned,
+    {
+        let make = || {
+            Arc::new(
+                CommandHandler::<A>::new(Arc::clone(&self.0.store))
+                    .notify_on_commit(Arc::clone(&self.0.committed)),
+            )
+        };
+        // A panic while the lock was held cannot leave the map half-updated: keep using it.
+        let mut handlers = self
+            .0
+            .handlers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let handler = handlers
+            .entry(TypeId::of::<A>())
+            .or_insert_with(|| make() as Arc<dyn Any + Send + Sync>);
+        // Keyed by the type id, so the downcast succeeds; were it ever to fail, an uncached
+        // handler is still correct.
+        Arc::clone(handler)
+            .downcast::<CommandHandler<A>>()
+            .unwrap_or_else(|_| make())
+    }
+}
+
+impl fmt::Debug for AppState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppState")
+            .field("backend", &self.0.db.backend())
+            .field("auth", &self.0.auth)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The whole HTTP API: resource routes (see `http::routes`), `/openapi.json`, `/docs`, and
+/// the layers every request passes (request id, tracing, problem+json, body limit).
+pub fn app(state: AppState) -> Router {
+    let (routes, api) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(http::routes())
+        .split_for_parts();
+    routes
+        .merge(openapi::docs(api))
+        .fallback(not_found)
+        // After every route is added: it applies to the routes present when called.
+        .method_not_allowed_fallback(method_not_allowed)
+        // Layers wrap what is above them: the last one added sees the request first.
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(problem::ensure_problem))
+        .layer(middleware::from_fn(problem::with_request_path))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(telemetry::request_span)
+                .on_response(telemetry::record_response),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuidV7))
+        .layer(middleware::map_request(telemetry::only_uuid_request_ids))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("route".into())
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

@@ -1,0 +1,176 @@
+//! Everything Niaga is told at start, from flags or the environment. The defaults let a bare
+//! `niaga serve` run on SQLite in `./data`.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use crate::{auth::Role, secret::Secret, telemetry::LogFormat};
+
+/// Niaga: the back end of a Malaysian SME's sales, rentals, invoicing and e-invoicing.
+#[derive(Debug, Parser)]
+#[command(name = "niaga", version, about)]
+pub struct Config {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// The database: `postgres://user@host/db` or `sqlite://path`.
+    /// Default: `sqlite://<data-dir>/niaga.db`.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Where Niaga keeps its files: the SQLite database, the JWT key and `documents/`.
+    #[arg(long, env = "NIAGA_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// The address the HTTP API listens on.
+    #[arg(
+        long,
+        env = "NIAGA_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: SocketAddr,
+
+    /// The file holding the access-token signing key; made with 32 random bytes (mode 0600)
+    /// if missing. Default: `<data-dir>/jwt.key`. Every instance must share the same key.
+    #[arg(long, env = "NIAGA_JWT_KEY_FILE", global = true)]
+    pub jwt_key_file: Option<PathBuf>,
+
+    /// The signing key itself (at least 32 bytes), instead of a key file. Set it in the
+    /// environment: a flag shows in the process list.
+    #[arg(long, env = "NIAGA_JWT_KEY", hide_env_values = true, global = true)]
+    pub jwt_key: Option<Secret<String>>,
+
+    /// How long an access token is valid. Short, because a changed role or a removed account
+    /// takes effect only when the token expires.
+    #[arg(
+        long,
+        env = "NIAGA_TOKEN_TTL_SECONDS",
+        default_value_t = 900,
+        value_parser = clap::value_parser!(u64).range(60..=86_400),
+        global = true
+    )]
+    pub token_ttl_seconds: u64,
+
+    /// With `--admin-password`: at start, create this admin account unless an account with
+    /// this email exists. For the first start of a new installation.
+    #[arg(long, env = "NIAGA_ADMIN_EMAIL", global = true)]
+    pub admin_email: Option<String>,
+
+    /// The password of the bootstrap admin (at least 12 characters). Set it in the
+    /// environment: a flag shows in the process list.
+    #[arg(
+        long,
+        env = "NIAGA_ADMIN_PASSWORD",
+        hide_env_values = true,
+        global = true
+    )]
+    pub admin_password: Option<Secret<String>>,
+
+    /// How log lines are written.
+    #[arg(long, env = "NIAGA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Json, global = true)]
+    pub log_format: LogFormat,
+
+    /// Which log lines are written, in `RUST_LOG` syntax (`info`, `info,niaga_api=debug`).
+    #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
+    pub log_filter: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the HTTP API (migrating the database first).
+    Serve,
+    /// Applies pending database migrations, then exits.
+    Migrate,
+    /// Staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Checks of the stored records.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Adds a staff account.
+    Add(UserAdd),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UserAdd {
+    /// The account's email, its login name.
+    #[arg(long)]
+    pub email: String,
+
+    /// What the account may do.
+    #[arg(long, value_enum)]
+    pub role: Role,
+
+    /// A file whose first line is the password (at least 12 characters).
+    #[arg(long)]
+    pub password_file: Option<PathBuf>,
+
+    /// The password, when no file is given. From the environment only: a flag would show
+    /// in the process list and the shell history.
+    #[arg(long, env = "NIAGA_USER_PASSWORD", hide_env_values = true, hide = true)]
+    pub password: Option<Secret<String>>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recomputes every stream's hash chain; exits with 1 if any link is broken.
+    Verify,
+}
+
+impl Config {
+    /// `--database-url`, or the SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("niaga.db").display()))
+    }
+
+    /// `--jwt-key-file`, or `jwt.key` in the data directory.
+    pub fn jwt_key_file(&self) -> PathBuf {
+        self.jwt_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("jwt.key"))
+    }
+
+    /// Where generated and uploaded documents are kept.
+    pub fn documents_dir(&self) -> PathBuf {
+        self.data_dir.join("documents")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cli_is_well_formed() {
+        use clap::CommandFactory;
+        Config::command().debug_assert();
+    }
+
+    #[test]
+    fn defaults_put_everything_in_the_data_dir() {
+        let config =
+            Config::try_parse_from(["niaga", "serve", "--data-dir", "/srv/niaga"]).expect("parses");
+        assert_eq!(config.database_url(), "sqlite:///srv/niaga/niaga.db");
+        assert_eq!(config.jwt_key_file(), PathBuf::from("/srv/niaga/jwt.key"));
+        assert_eq!(
+            config.documents_dir(),
+            PathBuf::from("/srv/niaga/documents")
+        );
+    }
+
+    #[test]
+    fn secrets_do_not_show_in_debug() {
+        let config =
+            Config::try_parse_from(["niaga", "serve", "--admin-password", "very secret password"])
+                .expect("parses");
+        assert!(!format!("{config:?}").contains("very secret"));
+    }
+}

@@ -1,0 +1,23 @@
+//! The API's resources. Each module owns its `router()`, request and response bodies and
+//! handlers, and brings its paths and schemas to the OpenAPI document through
+//! `OpenApiRouter` + `utoipa_axum::routes!`.
+//!
+//! To add a resource: write `http/<resource>.rs` with
+//! `pub(crate) fn router() -> OpenApiRouter<AppState>`, declare it below and merge it in
+//! [`routes`]. Each handler takes `CurrentUser` and calls `user.require(<ROLES>)?` first.
+
+mod auth;
+mod health;
+mod users;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::app::AppState;
+
+/// Every resource's routes. Adding a resource is one line here.
+pub(crate) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(health::router())
+        .merge(auth::router())
+        .merge(users::router())
+}

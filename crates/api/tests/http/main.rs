@@ -1,0 +1,37 @@
+//! The HTTP API through its real router (`app(state)` + `oneshot`), on a fresh database per
+//! test. Tests that touch the database run on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used)]
+
+mod helpers;
+
+mod auth;
+mod errors;
+mod health;
+mod openapi;
+mod users;
+
+/// Generates one `#[tokio::test]` per back end for each named async test fn taking a
+/// `TestApp`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    let app = $crate::helpers::TestApp::spawn(niaga_store::Backend::Sqlite).await;
+                    super::$test(app).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    let app = $crate::helpers::TestApp::spawn(niaga_store::Backend::Postgres).await;
+                    super::$test(app).await
+                }
+            )*
+        }
+    };
+}

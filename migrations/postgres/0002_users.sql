@@ -1,0 +1,21 @@
+-- Staff accounts: who may log in and with which role. Unlike business records these rows are
+-- not events: an account is access configuration, and what a user does is already recorded
+-- in the metadata of every event they cause (actor = user:<id>), so the audit trail does not
+-- depend on this table. Ids are UUIDv7 made by the application (PostgreSQL 15 has no uuidv7()).
+
+CREATE TABLE users (
+    id             UUID NOT NULL,
+    -- Stored lower-cased by the application so that the unique key below is case-insensitive
+    -- without citext or a functional index; the check keeps that promise.
+    email          TEXT NOT NULL,
+    -- An Argon2id PHC string (algorithm, parameters, salt and hash): never the password.
+    password_hash  TEXT NOT NULL,
+    -- One of the roles the API knows (crates/api/src/auth/role.rs); a new role needs a migration.
+    role           TEXT NOT NULL,
+    created_at     TIMESTAMPTZ NOT NULL,
+    -- Constraint names are referred to by the API's error mapping (crates/api/src/users.rs).
+    CONSTRAINT users_pkey PRIMARY KEY (id),
+    CONSTRAINT users_email_key UNIQUE (email),
+    CONSTRAINT users_email_lower_case CHECK (email = lower(email)),
+    CONSTRAINT users_role_known CHECK (role IN ('admin', 'sales', 'finance', 'warehouse', 'auditor'))
+);
