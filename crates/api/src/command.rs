@@ -30,7 +30,7 @@ use niaga_domain::Ctx;
 use niaga_store::{CommandOptions, Idempotency, Outcome};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::{
@@ -163,6 +163,22 @@ fn correlation_id(headers: &HeaderMap) -> Uuid {
         .unwrap_or_else(Uuid::now_v7)
 }
 
+/// The headers of a command route, for its OpenAPI description:
+/// `#[utoipa::path(post, path = "/customers", params(CommandHeaders), ...)]`.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct CommandHeaders {
+    /// Makes a retry safe: a request repeated with the same key gets the first answer (and
+    /// `Idempotent-Replayed: true`) instead of being carried out twice. At most 200
+    /// characters; a UUID is a good key.
+    #[param(rename = "Idempotency-Key")]
+    pub idempotency_key: Option<String>,
+    /// Carry out the command only if the resource is still at this version (the `ETag` of the
+    /// last answer, e.g. `"3"`); otherwise 412.
+    #[param(rename = "If-Match")]
+    pub if_match: Option<String>,
+}
+
 /// What a command route answers: the resource id, the stream version after the command and
 /// the global position of its last event (to wait for read models to catch up). Sent with
 /// `ETag: "<version>"` for the next `If-Match`. A replay of an idempotent request gets the
@@ -244,6 +260,15 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(name, HeaderValue::from_static(value));
         headers
+    }
+
+    #[test]
+    fn the_command_headers_are_documented_by_their_http_names() {
+        let names: Vec<_> = CommandHeaders::into_params(|| None)
+            .into_iter()
+            .map(|param| param.name)
+            .collect();
+        assert_eq!(names, ["Idempotency-Key", "If-Match"]);
     }
 
     #[test]

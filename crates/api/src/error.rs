@@ -62,8 +62,9 @@ pub enum ApiError {
     /// The `Idempotency-Key` was used before for a different request (422).
     #[error("idempotency key reused for a different request")]
     IdempotencyKeyReused,
-    /// A business rule refused the command (422). `code` is a stable slug, appended to the
-    /// problem type URI (`https://niaga.my/problems/<code>`); `detail` is for the person.
+    /// A business rule refused the command (422). `code` is a stable kebab-case slug naming
+    /// the rule, which becomes the problem type (`https://niaga.my/problems/<code>`), so
+    /// clients can tell refusals apart; `detail` is for the person.
     #[error("refused ({code}): {detail}")]
     Refused { code: &'static str, detail: String },
     /// The body is larger than the API accepts (413).
@@ -137,9 +138,9 @@ impl ApiError {
                 "idempotency-key-reused",
                 "Idempotency key reused",
             ),
-            Self::Refused { .. } => (
+            Self::Refused { code, .. } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "refused",
+                code,
                 "The request was refused",
             ),
             Self::PayloadTooLarge => (

@@ -28,7 +28,8 @@ pub const BEARER: &str = "bearer";
         description = "Customers, quotations, rentals, invoices and e-invoicing for a Malaysian \
             SME. Log in with `POST /auth/login` and send the access token as \
             `Authorization: Bearer <token>`. Errors are RFC 9457 problem documents \
-            (`application/problem+json`). Commands accept `Idempotency-Key` and `If-Match`."
+            (`application/problem+json`). Commands accept `Idempotency-Key` and `If-Match`.",
+        license(name = "Proprietary")
     ),
     modifiers(&BearerScheme),
     security(("bearer" = [])),

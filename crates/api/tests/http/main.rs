@@ -5,6 +5,7 @@
 mod helpers;
 
 mod auth;
+mod commands;
 mod errors;
 mod health;
 mod openapi;
