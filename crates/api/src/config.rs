@@ -119,7 +119,8 @@ pub struct UserAdd {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Recomputes every stream's hash chain; exits with 1 if any link is broken.
+    /// Recomputes every stream's hash chain. Exits with 0 if all are intact, 1 if any link
+    /// is broken, 2 if the check could not run.
     Verify,
 }
 

@@ -16,7 +16,7 @@ async fn main() -> ExitCode {
     if let Err(error) = telemetry::init(config.log_format, &config.log_filter) {
         // No logger yet: stderr is all there is.
         eprintln!("niaga: {error:#}");
-        return ExitCode::FAILURE;
+        return ExitCode::from(2);
     }
     let database_url = config.database_url();
     let result = match &config.command {
@@ -27,6 +27,8 @@ async fn main() -> ExitCode {
     };
     result.unwrap_or_else(|error| {
         tracing::error!(error = format!("{error:#}"), "niaga failed");
-        ExitCode::FAILURE
+        // 2, not 1: `audit verify` exits with 1 for a broken chain, and a script must be able
+        // to tell "tampered" from "could not check".
+        ExitCode::from(2)
     })
 }
