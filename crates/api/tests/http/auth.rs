@@ -137,8 +137,18 @@ async fn every_protected_route_needs_a_token() {
             if public {
                 continue;
             }
-            // Path parameters get a syntactically valid value.
-            let path = path.replace("{id}", &uuid::Uuid::now_v7().to_string());
+            // Path parameters get a syntactically valid value (ids are UUIDs).
+            let path = path
+                .split('/')
+                .map(|segment| {
+                    if segment.starts_with('{') {
+                        uuid::Uuid::now_v7().to_string()
+                    } else {
+                        segment.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
             let request = Request::builder()
                 .method(method.to_uppercase().as_str())
                 .uri(&path)
