@@ -263,6 +263,12 @@ impl IntoResponse for ApiError {
                 HeaderValue::from_static("Bearer realm=\"niaga\""),
             );
         }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // Read models and the database recover within seconds; tell clients when to retry.
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         response
     }
 }

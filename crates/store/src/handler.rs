@@ -322,6 +322,21 @@ pub fn decode<E: DomainEvent>(event: &RecordedEvent) -> Result<E, UpcastError> {
     )
 }
 
+fn fold<A: Aggregate, X: std::error::Error>(
+    mut loaded: Loaded<A>,
+    tail: &[RecordedEvent],
+) -> Result<Loaded<A>, CommandError<X>> {
+    for recorded in tail {
+        let event: A::Event = decode(recorded)?;
+        loaded.state = loaded.state.evolve(&event);
+        loaded.tip = Tip {
+            version: recorded.version,
+            hash: Some(recorded.hash.clone()),
+        };
+    }
+    Ok(loaded)
+}
+
 #[cfg(test)]
 mod tests {
     use super::snapshot_due;
@@ -341,19 +356,4 @@ mod tests {
         assert!(!snapshot_due(11_000, 10_000));
         assert!(snapshot_due(11_200, 10_000));
     }
-}
-
-fn fold<A: Aggregate, X: std::error::Error>(
-    mut loaded: Loaded<A>,
-    tail: &[RecordedEvent],
-) -> Result<Loaded<A>, CommandError<X>> {
-    for recorded in tail {
-        let event: A::Event = decode(recorded)?;
-        loaded.state = loaded.state.evolve(&event);
-        loaded.tip = Tip {
-            version: recorded.version,
-            hash: Some(recorded.hash.clone()),
-        };
-    }
-    Ok(loaded)
 }

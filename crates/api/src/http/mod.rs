@@ -7,6 +7,7 @@
 //! [`routes`]. Each handler takes `CurrentUser` and calls `user.require(<ROLES>)?` first.
 
 mod auth;
+mod customers;
 mod health;
 mod users;
 
@@ -19,5 +20,6 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(health::router())
         .merge(auth::router())
+        .merge(customers::router())
         .merge(users::router())
 }

@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod commands;
+mod customers;
 mod errors;
 mod health;
 mod openapi;

@@ -17,6 +17,7 @@ use niaga_domain::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 use crate::{error::Result, validate::Validator};
 
@@ -116,14 +117,23 @@ fn address(v: &mut Validator, body: &AddressBody) -> Option<Address> {
         Some(code) => v.check("/address/country", CountryCode::parse(code)),
     };
     let postcode = match &country {
-        Some(country) => v.check("/address/postcode", Postcode::parse_for(country, &body.postcode)),
+        Some(country) => v.check(
+            "/address/postcode",
+            Postcode::parse_for(country, &body.postcode),
+        ),
         None => v.check("/address/postcode", Postcode::parse(&body.postcode)),
     };
     let state = v.check("/address/state", StateCode::parse(&body.state));
     let (country, postcode, state) = (country?, postcode?, state?);
     v.check(
         "/address",
-        Address::new(body.lines.clone(), body.city.clone(), postcode, state, country),
+        Address::new(
+            body.lines.clone(),
+            body.city.clone(),
+            postcode,
+            state,
+            country,
+        ),
     )
 }
 
@@ -198,6 +208,10 @@ impl CustomerDetailsBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({ "name": "Siti Aminah", "role": "QA manager", "email": "siti@acme.com.my", "phone": "+60123456789" }))]
 pub struct ContactBody {
+    /// Chosen by the client (a UUID) to make retries without an `Idempotency-Key` safe; a
+    /// new id is made when absent.
+    #[serde(default)]
+    pub id: Option<Uuid>,
     pub name: String,
     pub role: Option<String>,
     pub email: Option<String>,
@@ -250,6 +264,10 @@ impl From<InteractionKindBody> for InteractionKind {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({ "kind": "call", "occurred_at": "2026-06-01T02:30:00Z", "summary": "Asked for a quote for 20 kg F1 weights." }))]
 pub struct InteractionBody {
+    /// Chosen by the client (a UUID) to make retries without an `Idempotency-Key` safe; a
+    /// new id is made when absent.
+    #[serde(default)]
+    pub id: Option<Uuid>,
     pub kind: InteractionKindBody,
     /// When it happened (RFC 3339); may be in the past, not in the future.
     pub occurred_at: DateTime<Utc>,
@@ -312,6 +330,10 @@ pub struct MoneyBody {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({ "title": "Calibration of 20 kg weights", "expected_value": { "amount": "12500.00", "currency": "MYR" }, "expected_close": "2026-07-31", "source": "referral" }))]
 pub struct OpportunityBody {
+    /// Chosen by the client (a UUID) to make retries without an `Idempotency-Key` safe; a
+    /// new id is made when absent.
+    #[serde(default)]
+    pub id: Option<Uuid>,
     pub title: String,
     pub expected_value: MoneyBody,
     pub expected_close: NaiveDate,

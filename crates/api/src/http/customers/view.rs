@@ -13,7 +13,9 @@ use niaga_domain::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::body::{AddressBody, IdentificationBody, InteractionKindBody, Kind, MoneyBody, SourceBody, StageBody};
+use super::body::{
+    AddressBody, IdentificationBody, InteractionKindBody, Kind, MoneyBody, SourceBody, StageBody,
+};
 
 /// A customer as it is now, with contacts, interactions and opportunities.
 #[derive(Debug, Serialize, ToSchema)]
@@ -200,8 +202,16 @@ impl CustomerView {
             email: d.email.as_str().to_owned(),
             phone: d.phone.as_str().to_owned(),
             contacts: customer.contacts.iter().map(ContactView::from).collect(),
-            interactions: customer.interactions.iter().map(InteractionView::from).collect(),
-            opportunities: customer.opportunities.iter().map(OpportunityView::from).collect(),
+            interactions: customer
+                .interactions
+                .iter()
+                .map(InteractionView::from)
+                .collect(),
+            opportunities: customer
+                .opportunities
+                .iter()
+                .map(OpportunityView::from)
+                .collect(),
         }
     }
 }
