@@ -85,6 +85,7 @@ impl CommandMeta {
             idempotency,
             client_address: self.client_address.clone(),
             causation_id: None,
+            new_stream: false,
         })
     }
 }

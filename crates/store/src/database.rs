@@ -41,6 +41,9 @@ impl Database {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(32)
+                // No ping before every use: it doubles the round trips of a command. A dead
+                // connection fails its statement instead, and the client may retry.
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;

@@ -38,6 +38,10 @@ pub struct CommandOptions {
     pub idempotency: Option<Idempotency>,
     pub client_address: Option<String>,
     pub causation_id: Option<Uuid>,
+    /// The caller has just made the stream's id (a new UUIDv7), so the stream cannot exist
+    /// yet: skip loading it. Should it exist after all, the append conflicts and the stream
+    /// is loaded as usual.
+    pub new_stream: bool,
 }
 
 /// What a command did.
@@ -125,6 +129,11 @@ where
         for attempt in 1..=MAX_ATTEMPTS {
             let loaded = match cached.take() {
                 Some(loaded) => loaded,
+                None if options.new_stream && attempt == 1 => Loaded {
+                    state: A::default(),
+                    tip: Tip::default(),
+                    snapshot_version: 0,
+                },
                 None => self.load_fresh(&stream).await?,
             };
             if let Some(expected) = options.expected_version
@@ -179,7 +188,7 @@ where
                     };
                     let mut snapshot_version = loaded.snapshot_version;
                     if snapshot_due(tip.version, snapshot_version) {
-                        self.snapshot(&stream, &state, &tip).await;
+                        self.snapshot(&stream, &state, &tip);
                         snapshot_version = tip.version;
                     }
                     *cached = Some(Loaded {
@@ -285,7 +294,8 @@ where
         fold(loaded, &tail)
     }
 
-    async fn snapshot(&self, stream: &StreamRef, state: &A, tip: &Tip) {
+    /// Saves a snapshot in the background: the command does not wait for the write.
+    fn snapshot(&self, stream: &StreamRef, state: &A, tip: &Tip) {
         let (Ok(state), Some(hash)) = (serde_json::to_value(state), tip.hash.clone()) else {
             return;
         };
@@ -296,10 +306,13 @@ where
             state_version: A::STATE_VERSION,
             state,
         };
-        // A lost snapshot only costs a longer replay later.
-        if let Err(error) = self.store.save_snapshot(snapshot).await {
-            warn!(%error, "could not save a snapshot");
-        }
+        let store = Arc::clone(&self.store);
+        tokio::spawn(async move {
+            // A lost snapshot only costs a longer replay later.
+            if let Err(error) = store.save_snapshot(snapshot).await {
+                warn!(%error, "could not save a snapshot");
+            }
+        });
     }
 }
 

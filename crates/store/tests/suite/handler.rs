@@ -182,6 +182,29 @@ async fn concurrent_instances_on_one_stream_all_land_after_retries(db: Database)
     );
 }
 
+async fn a_new_stream_hint_on_an_existing_stream_still_decides_on_its_history(db: Database) {
+    let id = Uuid::now_v7().to_string();
+    handler(&db)
+        .execute(
+            &id,
+            &TallyCommand::Add(2),
+            &test_ctx(),
+            &CommandOptions::default(),
+        )
+        .await
+        .unwrap();
+    let wrong_hint = CommandOptions {
+        new_stream: true,
+        ..CommandOptions::default()
+    };
+    let done = handler(&db)
+        .execute(&id, &TallyCommand::Add(3), &test_ctx(), &wrong_hint)
+        .await
+        .unwrap();
+    assert_eq!((done.version, done.attempts), (2, 2));
+    assert_eq!(handler(&db).load(&id).await.unwrap().unwrap().0.total, 5);
+}
+
 async fn if_match_with_another_version_is_refused(db: Database) {
     let tallies = handler(&db);
     let id = Uuid::now_v7().to_string();
@@ -281,6 +304,7 @@ niaga_store::on_both_backends!(
     a_retried_create_finds_the_stream_its_first_attempt_made,
     concurrent_instances_on_one_stream_all_land_after_retries,
     if_match_with_another_version_is_refused,
+    a_new_stream_hint_on_an_existing_stream_still_decides_on_its_history,
     an_event_stored_in_an_old_shape_is_upcast_on_read,
     deleting_snapshots_changes_nothing_but_speed,
 );

@@ -15,7 +15,7 @@ use niaga_domain::{
     customer::{Customer, CustomerCommand, WinOpportunity},
     ids::{ContactId, CustomerId, InteractionId, OpportunityId},
 };
-use niaga_store::Outcome;
+use niaga_store::{CommandOptions, Outcome};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -104,18 +104,18 @@ async fn register_customer(
             .map_err(ApiError::internal)?,
         None => None,
     };
-    let id = match earlier {
+    let id = match &earlier {
         Some(id) => id.parse().map_err(ApiError::internal)?,
         None => CustomerId::from_uuid(Uuid::now_v7()),
     };
     let command = CustomerCommand::Register(body.register(id)?);
+    let options = CommandOptions {
+        // A freshly made id has no history to load.
+        new_stream: earlier.is_none(),
+        ..meta.options_for(&body)?
+    };
     let outcome = customers
-        .execute(
-            &id.to_string(),
-            &command,
-            &meta.ctx(&user),
-            &meta.options_for(&body)?,
-        )
+        .execute(&id.to_string(), &command, &meta.ctx(&user), &options)
         .await?;
     Ok(CommandAccepted::created(id, &outcome).at(location(id)))
 }
