@@ -115,7 +115,7 @@ fn interaction() -> CustomerCommand {
 fn stage_move(opportunity_id: OpportunityId, n: u64) -> CustomerCommand {
     CustomerCommand::MoveOpportunity(MoveOpportunity {
         opportunity_id,
-        to: if n % 2 == 0 {
+        to: if n.is_multiple_of(2) {
             OpenStage::Qualified
         } else {
             OpenStage::Lead

@@ -12,6 +12,7 @@ mod handler;
 pub mod hash;
 mod postgres;
 mod prepare;
+mod shared;
 mod sqlite;
 mod state_cache;
 pub mod testing;

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use sqlx::{PgPool, Row as _, postgres::PgRow};
 
 use crate::{
-    Append, Committed, Cursor, EventStore, IdempotencyRecord, RecordedEvent, Snapshot, StoreError,
-    StreamRef,
+    Append, Committed, Cursor, Database, EventStore, IdempotencyRecord, RecordedEvent, Snapshot,
+    StoreError, StreamRef,
     prepare::{Prepared, prepare, to_i64, to_u64},
 };
 
@@ -18,11 +18,16 @@ const COLUMNS: &str = "position, transaction_id::text AS transaction_text, event
 #[derive(Debug, Clone)]
 pub struct PgEventStore {
     pool: PgPool,
+    /// The same pool, for the operations written once for both databases.
+    db: Database,
 }
 
 impl PgEventStore {
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self {
+            db: Database::Postgres(pool.clone()),
+            pool,
+        }
     }
 
     async fn insert<'e>(
@@ -204,23 +209,7 @@ impl EventStore for PgEventStore {
         stream_type: &str,
         key: &str,
     ) -> Result<Option<IdempotencyRecord>, StoreError> {
-        let row: Option<(String, String, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT stream_id, request_hash, version, position FROM command_idempotency \
-             WHERE stream_type = $1 AND idempotency_key = $2",
-        )
-        .bind(stream_type)
-        .bind(key)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|(stream_id, request_hash, version, position)| {
-            Ok(IdempotencyRecord {
-                stream_id,
-                request_hash,
-                version: to_u64(version)?,
-                position,
-            })
-        })
-        .transpose()
+        crate::shared::find_idempotency(&self.db, stream_type, key).await
     }
 
     async fn list_streams(
@@ -228,23 +217,7 @@ impl EventStore for PgEventStore {
         after: Option<&StreamRef>,
         limit: u32,
     ) -> Result<Vec<StreamRef>, StoreError> {
-        let (after_type, after_id) = after
-            .map(|s| (s.stream_type.as_str(), s.stream_id.as_str()))
-            .unwrap_or(("", ""));
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT DISTINCT stream_type, stream_id FROM events \
-             WHERE (stream_type, stream_id) > ($1, $2) \
-             ORDER BY stream_type, stream_id LIMIT $3",
-        )
-        .bind(after_type)
-        .bind(after_id)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(t, i)| StreamRef::new(t, i))
-            .collect())
+        crate::shared::list_streams(&self.db, after, limit).await
     }
 
     async fn load_snapshot(&self, stream: &StreamRef) -> Result<Option<Snapshot>, StoreError> {

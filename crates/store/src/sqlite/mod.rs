@@ -5,8 +5,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::{Row as _, SqlitePool, sqlite::SqliteRow};
 
 use crate::{
-    Append, Committed, Cursor, EventStore, IdempotencyRecord, RecordedEvent, Snapshot, StoreError,
-    StreamRef,
+    Append, Committed, Cursor, Database, EventStore, IdempotencyRecord, RecordedEvent, Snapshot,
+    StoreError, StreamRef,
     prepare::{prepare, to_i64, to_u64},
 };
 
@@ -19,11 +19,20 @@ const COLUMNS: &str = "position, event_id, stream_type, stream_id, version, even
 pub struct SqliteEventStore {
     reader: SqlitePool,
     writer: SqlitePool,
+    /// The same pools, for the operations written once for both databases.
+    db: Database,
 }
 
 impl SqliteEventStore {
     pub fn new(reader: SqlitePool, writer: SqlitePool) -> Self {
-        Self { reader, writer }
+        Self {
+            db: Database::Sqlite {
+                reader: reader.clone(),
+                writer: writer.clone(),
+            },
+            reader,
+            writer,
+        }
     }
 }
 
@@ -191,23 +200,7 @@ impl EventStore for SqliteEventStore {
         stream_type: &str,
         key: &str,
     ) -> Result<Option<IdempotencyRecord>, StoreError> {
-        let row: Option<(String, String, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT stream_id, request_hash, version, position FROM command_idempotency \
-             WHERE stream_type = $1 AND idempotency_key = $2",
-        )
-        .bind(stream_type)
-        .bind(key)
-        .fetch_optional(&self.reader)
-        .await?;
-        row.map(|(stream_id, request_hash, version, position)| {
-            Ok(IdempotencyRecord {
-                stream_id,
-                request_hash,
-                version: to_u64(version)?,
-                position,
-            })
-        })
-        .transpose()
+        crate::shared::find_idempotency(&self.db, stream_type, key).await
     }
 
     async fn list_streams(
@@ -215,23 +208,7 @@ impl EventStore for SqliteEventStore {
         after: Option<&StreamRef>,
         limit: u32,
     ) -> Result<Vec<StreamRef>, StoreError> {
-        let (after_type, after_id) = after
-            .map(|s| (s.stream_type.as_str(), s.stream_id.as_str()))
-            .unwrap_or(("", ""));
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT DISTINCT stream_type, stream_id FROM events \
-             WHERE (stream_type, stream_id) > ($1, $2) \
-             ORDER BY stream_type, stream_id LIMIT $3",
-        )
-        .bind(after_type)
-        .bind(after_id)
-        .bind(i64::from(limit))
-        .fetch_all(&self.reader)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(t, i)| StreamRef::new(t, i))
-            .collect())
+        crate::shared::list_streams(&self.db, after, limit).await
     }
 
     async fn load_snapshot(&self, stream: &StreamRef) -> Result<Option<Snapshot>, StoreError> {
