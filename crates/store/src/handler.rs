@@ -112,7 +112,7 @@ where
     }
 
     /// Decides `command` on the stream `stream_id` and appends what was decided.
-    #[instrument(skip_all, fields(stream_type = A::STREAM_TYPE, stream_id, actor = %ctx.actor, correlation_id = %ctx.correlation_id))]
+    #[instrument(skip_all, fields(stream_type = A::STREAM_TYPE, stream_id = %stream_id, actor = %ctx.actor, correlation_id = %ctx.correlation_id))]
     pub async fn execute(
         &self,
         stream_id: &str,
