@@ -105,25 +105,28 @@ pub fn sample_company(
     name: &str,
     tin: &str,
 ) -> Result<crate::customer::RegisterCustomer, crate::values::ValueError> {
+    use crate::customer::{CustomerDetails, CustomerKind, RegisterCustomer};
     use crate::values::{
         Address, CountryCode, Email, Identification, Name, Phone, Postcode, StateCode, Tin,
     };
-    Ok(crate::customer::RegisterCustomer {
+    Ok(RegisterCustomer {
         id,
-        kind: crate::customer::CustomerKind::Company,
-        name: Name::parse(name)?,
-        tin: Tin::parse(tin)?,
-        identification: Identification::parse("BRN", "201901234567")?,
-        sst: None,
-        msic: None,
-        address: Address::new(
-            vec!["Lot 5, Jalan Utas 15/7".into()],
-            "Shah Alam".into(),
-            Postcode::parse("40200")?,
-            StateCode::parse("10")?,
-            CountryCode::malaysia(),
-        )?,
-        email: Email::parse("purchasing@example.com.my")?,
-        phone: Phone::parse("+60355101234")?,
+        kind: CustomerKind::Company,
+        details: CustomerDetails {
+            name: Name::parse(name)?,
+            tin: Tin::parse(tin)?,
+            identification: Identification::parse("BRN", "201901234567")?,
+            sst: None,
+            msic: None,
+            address: Address::new(
+                vec!["Lot 5, Jalan Utas 15/7".into()],
+                "Shah Alam".into(),
+                Postcode::parse("40200")?,
+                StateCode::parse("10")?,
+                CountryCode::malaysia(),
+            )?,
+            email: Email::parse("purchasing@example.com.my")?,
+            phone: Phone::parse("+60355101234")?,
+        },
     })
 }

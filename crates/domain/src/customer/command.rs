@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{CustomerKind, InteractionKind, OpenStage, OpportunitySource};
+use super::{CustomerDetails, CustomerKind, InteractionKind, OpenStage, OpportunitySource};
 use crate::ids::{ContactId, CustomerId, InteractionId, OpportunityId};
 use crate::money::Money;
-use crate::values::{Address, Email, Identification, MsicCode, Name, Phone, SstRegistration, Tin};
+use crate::values::{Email, Name, Phone};
 
 /// A command to the Customer aggregate.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,14 +27,7 @@ pub enum CustomerCommand {
 pub struct RegisterCustomer {
     pub id: CustomerId,
     pub kind: CustomerKind,
-    pub name: Name,
-    pub tin: Tin,
-    pub identification: Identification,
-    pub sst: Option<SstRegistration>,
-    pub msic: Option<MsicCode>,
-    pub address: Address,
-    pub email: Email,
-    pub phone: Phone,
+    pub details: CustomerDetails,
 }
 
 /// Replaces all of a customer's details (a form saved whole). Saving it unchanged records
@@ -42,14 +35,7 @@ pub struct RegisterCustomer {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AmendCustomerDetails {
     pub kind: CustomerKind,
-    pub name: Name,
-    pub tin: Tin,
-    pub identification: Identification,
-    pub sst: Option<SstRegistration>,
-    pub msic: Option<MsicCode>,
-    pub address: Address,
-    pub email: Email,
-    pub phone: Phone,
+    pub details: CustomerDetails,
 }
 
 /// Adds a contact person. `role` is free text of at most 100 characters ("Purchasing",

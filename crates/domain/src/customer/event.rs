@@ -5,10 +5,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{CustomerKind, InteractionKind, OpenStage, OpportunitySource};
+use super::{CustomerDetails, CustomerKind, InteractionKind, OpenStage, OpportunitySource};
 use crate::ids::{ContactId, CustomerId, InteractionId, OpportunityId};
 use crate::money::Money;
-use crate::values::{Address, Email, Identification, MsicCode, Name, Phone, SstRegistration, Tin};
+use crate::values::{Email, Name, Phone};
 use crate::{Actor, DomainEvent, UpcastError};
 
 /// An event of the Customer stream. The variant name is the stored event type.
@@ -31,28 +31,19 @@ pub enum CustomerEvent {
 pub struct CustomerRegistered {
     pub customer_id: CustomerId,
     pub kind: CustomerKind,
-    pub name: Name,
-    pub tin: Tin,
-    pub identification: Identification,
-    pub sst: Option<SstRegistration>,
-    pub msic: Option<MsicCode>,
-    pub address: Address,
-    pub email: Email,
-    pub phone: Phone,
+    /// Stored flat, beside `kind`: the payload keeps the shape it had when each detail was
+    /// a field of its own.
+    #[serde(flatten)]
+    pub details: CustomerDetails,
 }
 
 /// The customer's details as they are now (all of them, not a difference).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerDetailsAmended {
     pub kind: CustomerKind,
-    pub name: Name,
-    pub tin: Tin,
-    pub identification: Identification,
-    pub sst: Option<SstRegistration>,
-    pub msic: Option<MsicCode>,
-    pub address: Address,
-    pub email: Email,
-    pub phone: Phone,
+    /// Stored flat, as in [`CustomerRegistered`].
+    #[serde(flatten)]
+    pub details: CustomerDetails,
 }
 
 /// A contact person was added; `role` is trimmed, `None` when left blank.

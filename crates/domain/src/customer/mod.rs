@@ -26,7 +26,7 @@ pub use state::{
 use chrono::TimeDelta;
 
 use crate::ids::OpportunityId;
-use crate::values::{Identification, Lines, TextProblem, Tin, check_text};
+use crate::values::{Identification, Lines, TextProblem, check_text};
 use crate::{Aggregate, Ctx};
 
 /// How far past the server's clock an interaction may be dated: staff type the time from a
@@ -88,16 +88,7 @@ impl Aggregate for Customer {
                 E::CustomerRegistered(e) => Self::Registered(Box::new(RegisteredCustomer {
                     id: e.customer_id,
                     kind: e.kind,
-                    details: CustomerDetails {
-                        name: e.name.clone(),
-                        tin: e.tin.clone(),
-                        identification: e.identification.clone(),
-                        sst: e.sst.clone(),
-                        msic: e.msic.clone(),
-                        address: e.address.clone(),
-                        email: e.email.clone(),
-                        phone: e.phone.clone(),
-                    },
+                    details: e.details.clone(),
                     contacts: Vec::new(),
                     interactions: Vec::new(),
                     opportunities: Vec::new(),
@@ -128,16 +119,7 @@ fn apply(customer: &mut RegisteredCustomer, event: &CustomerEvent) {
         E::CustomerRegistered(_) => {}
         E::CustomerDetailsAmended(e) => {
             customer.kind = e.kind;
-            customer.details = CustomerDetails {
-                name: e.name.clone(),
-                tin: e.tin.clone(),
-                identification: e.identification.clone(),
-                sst: e.sst.clone(),
-                msic: e.msic.clone(),
-                address: e.address.clone(),
-                email: e.email.clone(),
-                phone: e.phone.clone(),
-            };
+            customer.details = e.details.clone();
         }
         E::ContactAdded(e) => customer.contacts.push(Contact {
             id: e.contact_id,
@@ -201,19 +183,12 @@ fn opportunity_mut(
 }
 
 fn register(c: &RegisterCustomer) -> Result<Vec<CustomerEvent>, CustomerError> {
-    check_party(c.kind, &c.tin, &c.identification)?;
+    check_party(c.kind, &c.details)?;
     Ok(vec![CustomerEvent::CustomerRegistered(
         CustomerRegistered {
             customer_id: c.id,
             kind: c.kind,
-            name: c.name.clone(),
-            tin: c.tin.clone(),
-            identification: c.identification.clone(),
-            sst: c.sst.clone(),
-            msic: c.msic.clone(),
-            address: c.address.clone(),
-            email: c.email.clone(),
-            phone: c.phone.clone(),
+            details: c.details.clone(),
         },
     )])
 }
@@ -222,32 +197,15 @@ fn amend_details(
     customer: &RegisteredCustomer,
     c: &AmendCustomerDetails,
 ) -> Result<Vec<CustomerEvent>, CustomerError> {
-    check_party(c.kind, &c.tin, &c.identification)?;
-    let details = CustomerDetails {
-        name: c.name.clone(),
-        tin: c.tin.clone(),
-        identification: c.identification.clone(),
-        sst: c.sst.clone(),
-        msic: c.msic.clone(),
-        address: c.address.clone(),
-        email: c.email.clone(),
-        phone: c.phone.clone(),
-    };
+    check_party(c.kind, &c.details)?;
     // The form is saved whole; saving it unchanged (or a retry) is not an amendment.
-    if c.kind == customer.kind && details == customer.details {
+    if c.kind == customer.kind && c.details == customer.details {
         return Ok(vec![]);
     }
     Ok(vec![CustomerEvent::CustomerDetailsAmended(
         CustomerDetailsAmended {
             kind: c.kind,
-            name: details.name,
-            tin: details.tin,
-            identification: details.identification,
-            sst: details.sst,
-            msic: details.msic,
-            address: details.address,
-            email: details.email,
-            phone: details.phone,
+            details: c.details.clone(),
         },
     )])
 }
@@ -255,11 +213,8 @@ fn amend_details(
 /// LHDN matches the TIN and the identification of a buyer with the kind of taxpayer it is:
 /// an individual files under an `IG` TIN and a MyKad, passport or army number; a company
 /// under a non-individual TIN and its SSM number. A general TIN stands for either.
-fn check_party(
-    kind: CustomerKind,
-    tin: &Tin,
-    identification: &Identification,
-) -> Result<(), CustomerError> {
+fn check_party(kind: CustomerKind, details: &CustomerDetails) -> Result<(), CustomerError> {
+    let tin = &details.tin;
     let tin_fits = tin.is_general()
         || match kind {
             CustomerKind::Company => !tin.is_individual(),
@@ -268,7 +223,7 @@ fn check_party(
     if !tin_fits {
         return Err(CustomerError::TinDoesNotMatchKind { kind });
     }
-    let identification_fits = match (kind, identification) {
+    let identification_fits = match (kind, &details.identification) {
         (CustomerKind::Company, Identification::Brn(_))
         | (
             CustomerKind::Individual,

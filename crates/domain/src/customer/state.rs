@@ -77,6 +77,9 @@ impl std::fmt::Display for CustomerKind {
 }
 
 /// The customer's party details: what goes on an e-invoice as the buyer.
+///
+/// Its fields are flattened into the payloads of `CustomerRegistered` and
+/// `CustomerDetailsAmended`, so they are stored forever: never rename one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerDetails {
     pub name: Name,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ValueError, string_value};
+use super::{ValueError, exact_digits, string_value};
 
 /// A business registration number in SSM's new 12-digit form (e.g. `201901234567`).
 ///
@@ -18,15 +18,7 @@ string_value!(Brn);
 
 impl Brn {
     pub fn parse(input: &str) -> Result<Self, ValueError> {
-        let digits: String = input
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .collect();
-        if digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit()) {
-            Ok(Self(digits))
-        } else {
-            Err(ValueError::Brn)
-        }
+        exact_digits(input, 12).map(Self).ok_or(ValueError::Brn)
     }
 }
 

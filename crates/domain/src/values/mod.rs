@@ -194,6 +194,17 @@ macro_rules! stored_value {
 }
 pub(crate) use stored_value;
 
+/// `input` without its spaces and dashes, if exactly `len` ASCII digits remain: how the
+/// fixed-length numbers (BRN, NRIC) are written, copied as `2019-01-234567` or
+/// `900101-14-5678`.
+fn exact_digits(input: &str, len: usize) -> Option<String> {
+    let digits: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    (digits.len() == len && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
 /// Loads one of LHDN's code tables (a JSON array of objects) into `code -> label`.
 ///
 /// The tables ship inside the binary, so a malformed one is a build mistake, caught by the

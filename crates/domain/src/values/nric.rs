@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ValueError, string_value};
+use super::{ValueError, exact_digits, string_value};
 
 /// A 12-digit MyKad number, stored without dashes as LHDN expects under scheme `NRIC`.
 /// MyTentera, MyPR and MyKAS numbers use the same scheme and shape.
@@ -14,15 +14,7 @@ string_value!(Nric);
 
 impl Nric {
     pub fn parse(input: &str) -> Result<Self, ValueError> {
-        let digits: String = input
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .collect();
-        if digits.len() == 12 && digits.bytes().all(|b| b.is_ascii_digit()) {
-            Ok(Self(digits))
-        } else {
-            Err(ValueError::Nric)
-        }
+        exact_digits(input, 12).map(Self).ok_or(ValueError::Nric)
     }
 }
 

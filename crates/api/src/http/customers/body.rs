@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use niaga_domain::{
     Money,
     customer::{
-        AddContact, AmendCustomerDetails, CustomerKind, InteractionKind, LoseOpportunity,
-        MoveOpportunity, OpenOpportunity, OpenStage, OpportunitySource, RecordInteraction,
-        RegisterCustomer,
+        AddContact, AmendCustomerDetails, CustomerDetails, CustomerKind, InteractionKind,
+        LoseOpportunity, MoveOpportunity, OpenOpportunity, OpenStage, OpportunitySource,
+        RecordInteraction, RegisterCustomer,
     },
     ids::{ContactId, CustomerId, InteractionId, OpportunityId},
     values::{
@@ -98,19 +98,6 @@ pub struct CustomerDetailsBody {
     pub phone: String,
 }
 
-/// The checked details, ready for either command.
-struct Details {
-    kind: CustomerKind,
-    name: Name,
-    tin: Tin,
-    identification: Identification,
-    sst: Option<SstRegistration>,
-    msic: Option<MsicCode>,
-    address: Address,
-    email: Email,
-    phone: Phone,
-}
-
 fn address(v: &mut Validator, body: &AddressBody) -> Option<Address> {
     let country = match body.country.as_deref() {
         None => Some(CountryCode::malaysia()),
@@ -138,7 +125,9 @@ fn address(v: &mut Validator, body: &AddressBody) -> Option<Address> {
 }
 
 impl CustomerDetailsBody {
-    fn check(&self, v: &mut Validator) -> Option<Details> {
+    /// The checked details, ready for either command.
+    pub fn details(&self) -> Result<(CustomerKind, CustomerDetails)> {
+        let mut v = Validator::new();
         let name = v.check("/name", Name::parse(&self.name));
         let tin = v.check("/tin", Tin::parse(&self.tin));
         let identification = v.check(
@@ -147,59 +136,32 @@ impl CustomerDetailsBody {
         );
         let sst = v.check_optional("/sst", self.sst.as_deref().map(SstRegistration::parse));
         let msic = v.check_optional("/msic", self.msic.as_deref().map(MsicCode::parse));
-        let address = address(v, &self.address);
+        let address = address(&mut v, &self.address);
         let email = v.check("/email", Email::parse(&self.email));
         let phone = v.check("/phone", Phone::parse(&self.phone));
-        Some(Details {
-            kind: self.kind.into(),
-            name: name?,
-            tin: tin?,
-            identification: identification?,
-            sst: sst?,
-            msic: msic?,
-            address: address?,
-            email: email?,
-            phone: phone?,
+        v.build(|| {
+            let details = CustomerDetails {
+                name: name?,
+                tin: tin?,
+                identification: identification?,
+                sst: sst?,
+                msic: msic?,
+                address: address?,
+                email: email?,
+                phone: phone?,
+            };
+            Some((self.kind.into(), details))
         })
     }
 
     pub fn register(&self, id: CustomerId) -> Result<RegisterCustomer> {
-        let mut v = Validator::new();
-        let details = self.check(&mut v);
-        v.build(|| {
-            let d = details?;
-            Some(RegisterCustomer {
-                id,
-                kind: d.kind,
-                name: d.name,
-                tin: d.tin,
-                identification: d.identification,
-                sst: d.sst,
-                msic: d.msic,
-                address: d.address,
-                email: d.email,
-                phone: d.phone,
-            })
-        })
+        let (kind, details) = self.details()?;
+        Ok(RegisterCustomer { id, kind, details })
     }
 
     pub fn amend(&self) -> Result<AmendCustomerDetails> {
-        let mut v = Validator::new();
-        let details = self.check(&mut v);
-        v.build(|| {
-            let d = details?;
-            Some(AmendCustomerDetails {
-                kind: d.kind,
-                name: d.name,
-                tin: d.tin,
-                identification: d.identification,
-                sst: d.sst,
-                msic: d.msic,
-                address: d.address,
-                email: d.email,
-                phone: d.phone,
-            })
-        })
+        let (kind, details) = self.details()?;
+        Ok(AmendCustomerDetails { kind, details })
     }
 }
 
