@@ -173,33 +173,24 @@ pub async fn search(
     let limit = i64::from(search.limit.clamp(1, 200));
     let query = search.query.as_deref().map(str::trim).unwrap_or("");
     let (after_key, after_id) = search.after.clone().unwrap_or_default();
-    let mut items: Vec<CustomerSummary> = if looks_like_tin(query) {
-        let tin = query.to_uppercase();
-        on_reader!(db, pool => sqlx::query_as(
-            "SELECT * FROM customer_list WHERE tin >= $1 AND tin < $2 \
-             AND (name_key, customer_id) > ($3, $4) ORDER BY name_key, customer_id LIMIT $5",
-        )
-        .bind(&tin)
-        .bind(prefix_end(&tin))
-        .bind(&after_key)
-        .bind(&after_id)
-        .bind(limit + 1)
-        .fetch_all(pool)
-        .await)?
+    // The column comes from this fixed pair, never from the request.
+    let (column, prefix) = if looks_like_tin(query) {
+        ("tin", query.to_uppercase())
     } else {
-        let key = name_key(query);
-        on_reader!(db, pool => sqlx::query_as(
-            "SELECT * FROM customer_list WHERE name_key >= $1 AND name_key < $2 \
-             AND (name_key, customer_id) > ($3, $4) ORDER BY name_key, customer_id LIMIT $5",
-        )
-        .bind(&key)
-        .bind(prefix_end(&key))
+        ("name_key", name_key(query))
+    };
+    let sql = format!(
+        "SELECT * FROM customer_list WHERE {column} >= $1 AND {column} < $2 \
+         AND (name_key, customer_id) > ($3, $4) ORDER BY name_key, customer_id LIMIT $5"
+    );
+    let mut items: Vec<CustomerSummary> = on_reader!(db, pool => sqlx::query_as(&sql)
+        .bind(&prefix)
+        .bind(prefix_end(&prefix))
         .bind(&after_key)
         .bind(&after_id)
         .bind(limit + 1)
         .fetch_all(pool)
-        .await)?
-    };
+        .await)?;
     let next = if items.len() as i64 > limit {
         items.truncate(usize::try_from(limit).unwrap_or(0));
         items
