@@ -6,10 +6,12 @@
 //! command or in the [`Ctx`].
 
 pub mod aggregate;
+pub mod billing;
 pub mod ctx;
 pub mod customer;
 pub mod ids;
 pub mod money;
+pub mod tax;
 pub mod testing;
 pub mod values;
 

@@ -15,11 +15,11 @@
 //! - `parse` applies today's rules, tables and policies included. New input (request bodies,
 //!   forms, imports) goes through it: take the field as a `String` and call `parse`, never
 //!   deserialise a request straight into these types.
-//! - `Deserialize` of [`StateCode`], [`CountryCode`], [`MsicCode`], [`Tin`] and [`Address`]
-//!   checks only the value's shape (e.g. two digits for a state), through a shape-only
+//! - `Deserialize` of [`StateCode`], [`CountryCode`], [`MsicCode`], [`UnitCode`],
+//!   [`TaxType`], [`ExemptionReason`], [`Tin`] and [`Address`] checks only the value's shape (e.g. two digits for a state), through a shape-only
 //!   `from_stored`. Their accessors that look a code up ([`StateCode::name`],
-//!   [`CountryCode::name`], [`MsicCode::description`]) return `None` for a code that is no
-//!   longer in the table.
+//!   [`CountryCode::name`], [`MsicCode::description`], [`UnitCode::name`],
+//!   [`TaxType::description`]) return `None` for a code that is no longer in the table.
 //! - The other values check only shape in `parse` too (an email's `@`, a phone's digits), so
 //!   serde goes through `parse`. If one of their rules ever comes to depend on a table or a
 //!   policy, give it a `from_stored` first. A shape check for stored values may be widened,
@@ -30,35 +30,45 @@ mod army_number;
 mod brn;
 mod country;
 mod email;
+mod exemption_reason;
 mod identification;
+mod item_code;
 mod msic;
 mod name;
 mod nric;
 mod passport;
 mod phone;
 mod postcode;
+mod quantity;
 mod sst;
 mod state;
+mod tax_type;
 mod text;
 mod tin;
+mod unit_code;
 
 pub use address::Address;
 pub use army_number::ArmyNumber;
 pub use brn::Brn;
 pub use country::CountryCode;
 pub use email::Email;
+pub use exemption_reason::ExemptionReason;
 pub use identification::Identification;
+pub use item_code::ItemCode;
 pub use msic::MsicCode;
 pub use name::Name;
 pub use nric::Nric;
 pub use passport::Passport;
 pub use phone::Phone;
 pub use postcode::Postcode;
+pub use quantity::Quantity;
 pub use sst::SstRegistration;
 pub use state::StateCode;
+pub use tax_type::TaxType;
 pub use text::TextProblem;
 pub(crate) use text::{Lines, check_text};
 pub use tin::Tin;
+pub use unit_code::UnitCode;
 
 /// Why a value was refused, worded for the person who typed it: the API shows the message
 /// beside the field.
@@ -116,6 +126,22 @@ pub enum ValueError {
     },
     #[error("an address has 1 to 3 lines")]
     AddressLines,
+    #[error("a quantity is a number more than zero, such as 2 or 0.5")]
+    Quantity,
+    #[error(
+        "this is not a unit of measure in LHDN's table (a UN/ECE code, e.g. C62 for one, HUR for hour)"
+    )]
+    UnitCode,
+    #[error("this is not an LHDN tax type (01 to 06, or E for an exemption)")]
+    TaxType,
+    #[error("an item code is one word of 1 to 50 letters, digits and - _ . /")]
+    ItemCode,
+    #[error("say why the line is exempt from tax (LHDN asks for the reason)")]
+    ExemptionReasonMissing,
+    #[error(
+        "an exemption reason has at most 300 characters: letters, digits, spaces and . - , ( ) only, as LHDN allows"
+    )]
+    ExemptionReason,
     #[error(
         "a Malaysian address needs its state, and an address outside Malaysia uses state code 17 (Not Applicable)"
     )]
