@@ -62,3 +62,11 @@ typed_id!(
     /// A staff user.
     UserId
 );
+typed_id!(
+    /// A quotation (the stream id of the Quotation aggregate), with all its revisions.
+    QuotationId
+);
+typed_id!(
+    /// An invoice (the stream id of the Invoice aggregate).
+    InvoiceId
+);

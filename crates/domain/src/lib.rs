@@ -11,6 +11,7 @@ pub mod ctx;
 pub mod customer;
 pub mod ids;
 pub mod money;
+pub mod quotation;
 pub mod tax;
 pub mod testing;
 pub mod values;

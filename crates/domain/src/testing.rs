@@ -130,3 +130,69 @@ pub fn sample_company(
         },
     })
 }
+
+/// A quotation as the sales team drafts it, for tests and benchmarks outside the domain: a
+/// calibration service and a week's rental, in ringgit, valid for the default 30 days.
+/// `number` must be a quotation number such as `QUO-2026-0042`.
+pub fn sample_quotation(
+    id: crate::ids::QuotationId,
+    customer_id: crate::ids::CustomerId,
+    number: &str,
+) -> Result<crate::quotation::DraftQuotation, crate::values::ValueError> {
+    use crate::billing::LineInput;
+    use crate::money::{Currency, Money};
+    use crate::quotation::{DraftQuotation, QuotationNumber, ValidityDays};
+    use crate::tax::TaxTreatment;
+    use crate::values::{ItemCode, Quantity, UnitCode};
+    let rm = |ringgit: i64| Money::new(rust_decimal::Decimal::from(ringgit), Currency::MYR);
+    Ok(DraftQuotation {
+        id,
+        number: QuotationNumber::parse(number)?,
+        customer_id,
+        currency: Currency::MYR,
+        lines: vec![
+            LineInput {
+                item_code: Some(ItemCode::parse("CAL-M1-20KG")?),
+                description: "Calibration of 20 kg test weight, class M1".into(),
+                quantity: Quantity::parse("2")?,
+                unit: UnitCode::parse("C62")?,
+                unit_price: rm(350),
+                discount: rm(0),
+                tax: TaxTreatment::Service,
+            },
+            LineInput {
+                item_code: Some(ItemCode::parse("RENT-WB-500")?),
+                description: "Rental of 500 kg weighbridge test set".into(),
+                quantity: Quantity::parse("7")?,
+                unit: UnitCode::parse("DAY")?,
+                unit_price: rm(40),
+                discount: rm(10),
+                tax: TaxTreatment::EquipmentRental,
+            },
+        ],
+        default_validity: ValidityDays::new(30)?,
+        validity: None,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::ids::{CustomerId, QuotationId};
+    use crate::quotation::{Quotation, QuotationCommand};
+
+    #[test]
+    fn the_sample_quotation_drafts() {
+        let draft = sample_quotation(
+            QuotationId::from_uuid(Uuid::nil()),
+            CustomerId::from_uuid(Uuid::nil()),
+            "QUO-2026-0001",
+        )
+        .unwrap();
+        let events = Quotation::default()
+            .decide(&QuotationCommand::Draft(draft), &test_ctx())
+            .unwrap();
+        assert_eq!(events.len(), 1);
+    }
+}

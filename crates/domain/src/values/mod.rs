@@ -129,6 +129,12 @@ pub enum ValueError {
     #[error("a quantity is a number more than zero, such as 2 or 0.5")]
     Quantity,
     #[error(
+        "a quotation number is written QUO-, the year and a serial of 4 to 8 digits, e.g. QUO-2026-0042"
+    )]
+    QuotationNumber,
+    #[error("a quotation is valid for 1 to 365 days")]
+    ValidityDays,
+    #[error(
         "this is not a unit of measure in LHDN's table (a UN/ECE code, e.g. C62 for one, HUR for hour)"
     )]
     UnitCode,
