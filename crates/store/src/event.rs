@@ -146,6 +146,43 @@ impl RecordedEvent {
     }
 }
 
+/// A page of the global feed as [`crate::EventStore::read_feed`] answers it: the events, and
+/// where the reader continues from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedPage {
+    pub events: Vec<RecordedEvent>,
+    /// The cursor to read on from. It is the last event's cursor, except when the page came
+    /// back short of its limit: then the reader has looked at every event it may ever see up
+    /// to the feed's visible end, and `next` moves there, past events the type filter passed
+    /// over, so that a reader of a rare type does not scan the same events again at every
+    /// poll. Never behind the cursor read after.
+    pub next: Cursor,
+}
+
+impl FeedPage {
+    /// Puts a page together. `visible_end` must have been read *before* `events` (see
+    /// `EventStore::read_feed`): only then is every event up to it already in `events` or
+    /// of a type the filter passed over.
+    pub(crate) fn new(
+        after: Cursor,
+        limit: u32,
+        visible_end: Option<Cursor>,
+        events: Vec<RecordedEvent>,
+    ) -> Self {
+        let last = events.last().map_or(after, RecordedEvent::cursor);
+        let short = events.len() < usize::try_from(limit).unwrap_or(usize::MAX);
+        let next = match visible_end {
+            // A full page may end before events of its types that did not fit: stop at it.
+            Some(end) if short => last.max(end),
+            _ => last,
+        };
+        Self {
+            events,
+            next: next.max(after),
+        }
+    }
+}
+
 /// A stream's folded state at a version, kept to avoid replaying long streams.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {

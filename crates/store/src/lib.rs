@@ -22,8 +22,8 @@ use async_trait::async_trait;
 pub use database::{Backend, Database};
 pub use error::StoreError;
 pub use event::{
-    Append, Committed, Cursor, Idempotency, IdempotencyRecord, Metadata, NewEvent, RecordedEvent,
-    Snapshot, StreamRef, Tip,
+    Append, Committed, Cursor, FeedPage, Idempotency, IdempotencyRecord, Metadata, NewEvent,
+    RecordedEvent, Snapshot, StreamRef, Tip,
 };
 pub use handler::{CommandError, CommandHandler, CommandOptions, Outcome, decode};
 pub use postgres::PgEventStore;
@@ -48,6 +48,23 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
     /// whose transaction has not committed yet is never passed over by a later one, so a
     /// reader that moves its cursor to the last event it got never misses an event.
     async fn read_all(&self, after: Cursor, limit: u32) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// The global feed for readers outside Niaga: like [`EventStore::read_all`], but only
+    /// events whose type is one of `types` (every type when `None`, none when empty), and
+    /// with the cursor to continue from ([`FeedPage::next`]). The filter runs in the
+    /// database, so `limit` counts matching events and a page short of it means the reader
+    /// is at the end of what it may see now. Gap-safe like `read_all`.
+    ///
+    /// Takes two statements: first the feed's visible end, then the page. In that order the
+    /// page's snapshot sees everything the first one did, so when the page comes back short
+    /// every event up to the visible end was either returned or filtered out, and the cursor
+    /// may move past the filtered ones.
+    async fn read_feed(
+        &self,
+        after: Cursor,
+        limit: u32,
+        types: Option<&[String]>,
+    ) -> Result<FeedPage, StoreError>;
 
     /// The result recorded for an idempotency key on streams of `stream_type`, if the key
     /// was used (keys are unique per stream type, so a retried create finds its stream).

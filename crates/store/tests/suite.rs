@@ -3,6 +3,7 @@
 
 mod suite {
     pub mod concurrency;
+    pub mod feed;
     pub mod handler;
     pub mod immutability;
     pub mod store;

@@ -4,6 +4,7 @@ use axum::{
     extract::FromRequestParts,
     http::{header, request::Parts},
 };
+use chrono::{DateTime, Utc};
 use niaga_domain::{Actor, ids::UserId};
 
 use super::Role;
@@ -19,6 +20,9 @@ use crate::{app::AppState, error::ApiError};
 pub struct CurrentUser {
     pub id: UserId,
     pub role: Role,
+    /// When the access token expires. A response that lasts (the event stream) ends then, so
+    /// a role taken away stops it within one token lifetime, as it stops every other request.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// A user whose role a route has checked. Building a command's `Ctx` takes one, so a write
@@ -77,6 +81,8 @@ impl FromRequestParts<AppState> for CurrentUser {
         let user = Self {
             id: UserId::from_uuid(claims.sub),
             role: claims.role,
+            // Out of chrono's range only if we signed nonsense; refuse it like any bad token.
+            expires_at: DateTime::from_timestamp(claims.exp, 0).ok_or(ApiError::Unauthorized)?,
         };
         tracing::Span::current().record("user_id", tracing::field::display(user.id));
         parts.extensions.insert(user);
@@ -109,6 +115,7 @@ mod tests {
         let user = CurrentUser {
             id: UserId::from_uuid(uuid::Uuid::now_v7()),
             role: Role::Auditor,
+            expires_at: Utc::now(),
         };
         assert!(user.require(super::super::ANY_STAFF).is_ok());
         assert!(matches!(

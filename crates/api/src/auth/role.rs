@@ -1,14 +1,15 @@
-//! Staff roles and the role sets routes allow.
+//! Roles and the role sets routes allow.
 //!
 //! Every route names the roles it allows with one of the constants below (or a slice of its
 //! own), e.g. `user.require(STAFF_WRITE)?`. Keeping the sets here makes "who may do what"
-//! reviewable in one file; the test at the bottom checks that the auditor never writes.
+//! reviewable in one file; the tests at the bottom check that the auditor never writes and
+//! that the integrator, a machine rather than staff, reaches nothing but the event feed.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// What a staff user may do. Stored as its snake_case name (`users.role`), so renaming a
-/// variant needs a migration.
+/// What a user may do. Stored as its snake_case name (`users.role`, whose check constraint
+/// lists them), so adding or renaming a variant needs a migration.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, clap::ValueEnum,
 )]
@@ -24,15 +25,20 @@ pub enum Role {
     Warehouse,
     /// Reads everything, changes nothing (the external auditor's account).
     Auditor,
+    /// A system outside Niaga (accounting, BI, a data warehouse) that follows the event feed.
+    /// Not staff: it reads `/events` and nothing else, so its credentials, kept on another
+    /// machine, open no screen and change nothing.
+    Integrator,
 }
 
 impl Role {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Admin,
         Self::Sales,
         Self::Finance,
         Self::Warehouse,
         Self::Auditor,
+        Self::Integrator,
     ];
 
     /// The stored name, as in `users.role` and in tokens.
@@ -43,6 +49,7 @@ impl Role {
             Self::Finance => "finance",
             Self::Warehouse => "warehouse",
             Self::Auditor => "auditor",
+            Self::Integrator => "integrator",
         }
     }
 
@@ -59,7 +66,7 @@ impl std::fmt::Display for Role {
 
 /// Managing users and other settings.
 pub const ADMIN_ONLY: &[Role] = &[Role::Admin];
-/// Reading: every staff role, the auditor included.
+/// Reading: every staff role, the auditor included (not the integrator, which is no staff).
 pub const ANY_STAFF: &[Role] = &[
     Role::Admin,
     Role::Sales,
@@ -75,6 +82,12 @@ pub const SALES_WRITE: &[Role] = &[Role::Admin, Role::Sales];
 pub const FINANCE_WRITE: &[Role] = &[Role::Admin, Role::Finance];
 /// Changes to stock and deliveries.
 pub const WAREHOUSE_WRITE: &[Role] = &[Role::Admin, Role::Warehouse];
+/// Reading the event feed (`/events`, `/events/stream`): the integrator, whose only purpose it
+/// is, and the staff who may see every fact anyway: the admin (who sets integrations up and
+/// checks them) and the auditor (who reads everything). The feed carries every stream's raw
+/// payloads, invoices and payments included, so sales, finance and warehouse staff read the
+/// business through the routes made for their work instead.
+pub const FEED_READERS: &[Role] = &[Role::Admin, Role::Auditor, Role::Integrator];
 
 #[cfg(test)]
 mod tests {
@@ -94,8 +107,27 @@ mod tests {
     }
 
     #[test]
-    fn every_role_reads() {
-        assert_eq!(ANY_STAFF, Role::ALL);
+    fn every_staff_role_reads() {
+        let staff: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|&role| role != Role::Integrator)
+            .collect();
+        assert_eq!(ANY_STAFF, staff.as_slice());
+    }
+
+    #[test]
+    fn the_integrator_reads_the_feed_and_nothing_else() {
+        for set in [
+            ADMIN_ONLY,
+            ANY_STAFF,
+            STAFF_WRITE,
+            SALES_WRITE,
+            FINANCE_WRITE,
+            WAREHOUSE_WRITE,
+        ] {
+            assert!(!set.contains(&Role::Integrator), "{set:?}");
+        }
+        assert!(FEED_READERS.contains(&Role::Integrator));
     }
 
     #[test]

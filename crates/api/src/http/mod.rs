@@ -8,6 +8,7 @@
 
 mod auth;
 mod customers;
+mod events;
 mod health;
 mod users;
 
@@ -21,5 +22,6 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(health::router())
         .merge(auth::router())
         .merge(customers::router())
+        .merge(events::router())
         .merge(users::router())
 }

@@ -8,6 +8,7 @@ mod auth;
 mod commands;
 mod customers;
 mod errors;
+mod events;
 mod health;
 mod openapi;
 mod users;

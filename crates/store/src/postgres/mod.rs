@@ -4,13 +4,14 @@ use async_trait::async_trait;
 use sqlx::{PgPool, Row as _, postgres::PgRow};
 
 use crate::{
-    Append, Committed, Cursor, Database, EventStore, IdempotencyRecord, RecordedEvent, Snapshot,
-    StoreError, StreamRef,
+    Append, Committed, Cursor, Database, EventStore, FeedPage, IdempotencyRecord, RecordedEvent,
+    Snapshot, StoreError, StreamRef,
     prepare::{Prepared, prepare, to_i64, to_u64},
 };
 
 const APPEND: &str = include_str!("sql/append.sql");
 const READ_ALL: &str = include_str!("sql/read_all.sql");
+const FEED_END: &str = include_str!("sql/feed_end.sql");
 const COLUMNS: &str = "position, transaction_id::text AS transaction_text, event_id, stream_type, \
     stream_id, version, event_type, schema_version, payload, metadata, recorded_at, hash";
 
@@ -119,15 +120,52 @@ impl PgEventStore {
         tx.commit().await?;
         Ok(Some(positions))
     }
+
+    /// The feed after `after`, of some event types or all (`read_all.sql`).
+    async fn select(
+        &self,
+        after: Cursor,
+        limit: u32,
+        types: Option<&[String]>,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        sqlx::query(READ_ALL)
+            .bind(after.transaction.to_string())
+            .bind(after.position)
+            .bind(i64::from(limit))
+            .bind(types)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(recorded)
+            .collect()
+    }
+
+    /// The cursor of the last event every reader can see (`feed_end.sql`); `None` when there
+    /// is none yet.
+    async fn feed_end(&self) -> Result<Option<Cursor>, StoreError> {
+        let row: Option<(String, i64)> =
+            sqlx::query_as(FEED_END).fetch_optional(&self.pool).await?;
+        row.map(|(transaction, position)| {
+            Ok(Cursor {
+                transaction: transaction_id(&transaction)?,
+                position,
+            })
+        })
+        .transpose()
+    }
+}
+
+/// An `xid8` read as text: sqlx has no type for it.
+fn transaction_id(text: &str) -> Result<u64, StoreError> {
+    text.parse()
+        .map_err(|_| StoreError::Corrupt(format!("transaction id {text}")))
 }
 
 fn recorded(row: &PgRow) -> Result<RecordedEvent, StoreError> {
     let transaction: String = row.try_get("transaction_text")?;
     Ok(RecordedEvent {
         position: row.try_get("position")?,
-        transaction: transaction
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("transaction id {transaction}")))?,
+        transaction: transaction_id(&transaction)?,
         event_id: row.try_get("event_id")?,
         stream: StreamRef::new(
             row.try_get::<String, _>("stream_type")?,
@@ -193,15 +231,19 @@ impl EventStore for PgEventStore {
     }
 
     async fn read_all(&self, after: Cursor, limit: u32) -> Result<Vec<RecordedEvent>, StoreError> {
-        sqlx::query(READ_ALL)
-            .bind(after.transaction.to_string())
-            .bind(after.position)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(recorded)
-            .collect()
+        self.select(after, limit, None).await
+    }
+
+    async fn read_feed(
+        &self,
+        after: Cursor,
+        limit: u32,
+        types: Option<&[String]>,
+    ) -> Result<FeedPage, StoreError> {
+        // The end first: see the trait's documentation for why the order matters.
+        let end = self.feed_end().await?;
+        let events = self.select(after, limit, types).await?;
+        Ok(FeedPage::new(after, limit, end, events))
     }
 
     async fn find_idempotency(

@@ -5,8 +5,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::{Row as _, SqlitePool, sqlite::SqliteRow};
 
 use crate::{
-    Append, Committed, Cursor, Database, EventStore, IdempotencyRecord, RecordedEvent, Snapshot,
-    StoreError, StreamRef,
+    Append, Committed, Cursor, Database, EventStore, FeedPage, IdempotencyRecord, RecordedEvent,
+    Snapshot, StoreError, StreamRef,
     prepare::{prepare, to_i64, to_u64},
 };
 
@@ -33,6 +33,44 @@ impl SqliteEventStore {
             reader,
             writer,
         }
+    }
+
+    /// The feed after `after`, of some event types or all. The types travel as one JSON
+    /// array bound to `$2` and unpacked by `json_each`: one statement whatever their number.
+    /// The filter sits on the scan in position order, so the cursor keeps its meaning and
+    /// `LIMIT` counts matching rows.
+    async fn select(
+        &self,
+        after: Cursor,
+        limit: u32,
+        types: Option<&[String]>,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let types = types.map(serde_json::to_string).transpose()?;
+        let query = format!(
+            "SELECT {COLUMNS} FROM events WHERE position > $1 \
+             AND ($2 IS NULL OR event_type IN (SELECT value FROM json_each($2))) \
+             ORDER BY position LIMIT $3"
+        );
+        sqlx::query(&query)
+            .bind(after.position)
+            .bind(types)
+            .bind(i64::from(limit))
+            .fetch_all(&self.reader)
+            .await?
+            .iter()
+            .map(recorded)
+            .collect()
+    }
+
+    /// The position of the last event; every reader sees it, as positions commit in order.
+    async fn feed_end(&self) -> Result<Option<Cursor>, StoreError> {
+        let position: Option<i64> = sqlx::query_scalar("SELECT MAX(position) FROM events")
+            .fetch_one(&self.reader)
+            .await?;
+        Ok(position.map(|position| Cursor {
+            transaction: 0,
+            position,
+        }))
     }
 }
 
@@ -183,16 +221,25 @@ impl EventStore for SqliteEventStore {
     }
 
     async fn read_all(&self, after: Cursor, limit: u32) -> Result<Vec<RecordedEvent>, StoreError> {
-        let query =
-            format!("SELECT {COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2");
-        sqlx::query(&query)
-            .bind(after.position)
-            .bind(i64::from(limit))
-            .fetch_all(&self.reader)
-            .await?
-            .iter()
-            .map(recorded)
-            .collect()
+        self.select(after, limit, None).await
+    }
+
+    async fn read_feed(
+        &self,
+        after: Cursor,
+        limit: u32,
+        types: Option<&[String]>,
+    ) -> Result<FeedPage, StoreError> {
+        // The transaction is always 0 here. A cursor with another one (made by hand, or on
+        // PostgreSQL) would sort after every event and so never move: read it as its position.
+        let after = Cursor {
+            transaction: 0,
+            ..after
+        };
+        // The end first: see the trait's documentation for why the order matters.
+        let end = self.feed_end().await?;
+        let events = self.select(after, limit, types).await?;
+        Ok(FeedPage::new(after, limit, end, events))
     }
 
     async fn find_idempotency(
