@@ -1,11 +1,23 @@
-//! The one-shot subcommands: `migrate`, `user add`, `audit verify`.
+//! The one-shot subcommands: `migrate`, `user add`, `audit verify`, `audit export`.
 
-use std::process::ExitCode;
+use std::{
+    fs::File,
+    io::{BufRead, BufReader, BufWriter, Write},
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
 
 use anyhow::Context;
-use niaga_store::Database;
+use niaga_store::{
+    Database, RecordedEvent,
+    audit::{ExportedEvent, check_streams, verify_chain},
+};
 
-use crate::{accounts, config::UserAdd, secret::Secret};
+use crate::{
+    accounts,
+    config::{AuditExport, UserAdd},
+    secret::Secret,
+};
 
 /// `niaga migrate`.
 pub async fn migrate(database_url: &str) -> anyhow::Result<ExitCode> {
@@ -56,6 +68,115 @@ pub async fn audit_verify(database_url: &str) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `niaga audit export --stream <type>/<id> --out F`: the stream's events as stored, one
+/// [`ExportedEvent`] per line. The chain is checked on the way out: a broken one is still
+/// exported (it is the evidence) but named, with exit code 1.
+pub async fn audit_export(database_url: &str, args: &AuditExport) -> anyhow::Result<ExitCode> {
+    let db = connect(database_url).await?;
+    // No migration: an export must not change what it exports.
+    let events = db
+        .event_store()
+        .read_stream(&args.stream, 0)
+        .await
+        .context("cannot read the event store");
+    db.close().await;
+    let events = events?;
+    anyhow::ensure!(!events.is_empty(), "stream {} has no events", args.stream);
+    write_export(&args.out, &events)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    report(&format!(
+        "exported {} events of {} to {}",
+        events.len(),
+        args.stream,
+        args.out.display()
+    ));
+    Ok(match verify_chain(&args.stream, &events) {
+        None => {
+            report(&format!(
+                "chain verified; last hash {}",
+                events.last().map_or("", |event| event.hash.as_str())
+            ));
+            ExitCode::SUCCESS
+        }
+        Some(broken) => {
+            report(&broken.to_string());
+            ExitCode::from(1)
+        }
+    })
+}
+
+/// Writes beside `path` and renames when complete and on disk, so an interrupted export
+/// leaves no file that looks whole.
+fn write_export(path: &Path, events: &[RecordedEvent]) -> anyhow::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let mut writer = BufWriter::new(File::create(&partial)?);
+    for event in events {
+        serde_json::to_writer(&mut writer, &ExportedEvent::from(event))?;
+        writer.write_all(b"\n")?;
+    }
+    writer
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?
+        .sync_all()?;
+    std::fs::rename(&partial, path)?;
+    Ok(())
+}
+
+/// `niaga audit verify --file F`: checks an export without a database. One line per stream
+/// (its events verified and last hash, or its first broken link), then a summary; exit code
+/// 1 if any chain is broken. A file that is not an export (unreadable, a line that is not an
+/// exported event, no events at all) is an error: exit code 2, "could not check".
+pub fn audit_verify_file(path: &Path) -> anyhow::Result<ExitCode> {
+    let events = read_export(path)?;
+    let count = events.len();
+    let checks = check_streams(events);
+    for check in &checks {
+        match (&check.broken, &check.last_hash) {
+            (Some(broken), _) => report(&broken.to_string()),
+            (None, last_hash) => report(&format!(
+                "stream {}: {} events verified, last hash {}",
+                check.stream,
+                check.events,
+                last_hash.as_deref().unwrap_or_default()
+            )),
+        }
+    }
+    let broken = checks.iter().filter(|check| check.broken.is_some()).count();
+    report(&format!(
+        "{} streams, {count} events checked, {broken} broken",
+        checks.len()
+    ));
+    Ok(if broken == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn read_export(path: &Path) -> anyhow::Result<Vec<RecordedEvent>> {
+    let file = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut events = Vec::new();
+    for (number, line) in (1..).zip(BufReader::new(file).lines()) {
+        let line =
+            line.with_context(|| format!("{}: cannot read line {number}", path.display()))?;
+        // A trailing newline (or a blank line an editor added) holds no event.
+        if line.trim().is_empty() {
+            continue;
+        }
+        let event = serde_json::from_str::<ExportedEvent>(&line)
+            .map_err(anyhow::Error::from)
+            .and_then(|exported| Ok(RecordedEvent::try_from(exported)?))
+            .with_context(|| {
+                format!("{}: line {number} is not an exported event", path.display())
+            })?;
+        events.push(event);
+    }
+    anyhow::ensure!(!events.is_empty(), "{} holds no events", path.display());
+    Ok(events)
 }
 
 async fn connect(database_url: &str) -> anyhow::Result<Database> {

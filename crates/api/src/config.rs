@@ -4,6 +4,7 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Parser, Subcommand};
+use niaga_store::StreamRef;
 
 use crate::{auth::Role, secret::Secret, telemetry::LogFormat};
 
@@ -119,9 +120,43 @@ pub struct UserAdd {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Recomputes every stream's hash chain. Exits with 0 if all are intact, 1 if any link
-    /// is broken, 2 if the check could not run.
-    Verify,
+    /// Recomputes hash chains: of every stream in the database, or of an export file
+    /// (`--file`, no database needed). Exits with 0 if all are intact, 1 if any link is
+    /// broken, 2 if the check could not run.
+    Verify(AuditVerify),
+    /// Writes one stream's events as JSON lines with every field their hashes cover, for an
+    /// external auditor to check with `audit verify --file` (or their own tools). Exits
+    /// with 1 if the exported chain is broken (the file is written all the same).
+    Export(AuditExport),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AuditVerify {
+    /// An export file (`niaga audit export`) to check instead of the database: the auditor
+    /// needs only the file and this binary.
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AuditExport {
+    /// The stream as `<type>/<id>`, e.g. `customer/0195…`.
+    #[arg(long, value_parser = parse_stream)]
+    pub stream: StreamRef,
+
+    /// The file to write (replaced if it exists). Written beside it first and renamed when
+    /// complete, so a failed export never leaves a file that looks whole.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+fn parse_stream(text: &str) -> Result<StreamRef, String> {
+    match text.split_once('/') {
+        Some((stream_type, stream_id)) if !stream_type.is_empty() && !stream_id.is_empty() => {
+            Ok(StreamRef::new(stream_type, stream_id))
+        }
+        _ => Err("give the stream as <type>/<id>, e.g. customer/0195…".into()),
+    }
 }
 
 impl Config {
@@ -165,6 +200,33 @@ mod tests {
             config.documents_dir(),
             PathBuf::from("/srv/niaga/documents")
         );
+    }
+
+    #[test]
+    fn an_export_names_its_stream_as_type_and_id() {
+        let config = Config::try_parse_from([
+            "niaga",
+            "audit",
+            "export",
+            "--stream",
+            "customer/c-1",
+            "--out",
+            "c.jsonl",
+        ])
+        .expect("parses");
+        let Command::Audit(AuditCommand::Export(export)) = config.command else {
+            panic!("not an export: {config:?}");
+        };
+        assert_eq!(export.stream, StreamRef::new("customer", "c-1"));
+        for stream in ["customer", "customer/", "/c-1"] {
+            assert!(
+                Config::try_parse_from([
+                    "niaga", "audit", "export", "--stream", stream, "--out", "c.jsonl",
+                ])
+                .is_err(),
+                "{stream}"
+            );
+        }
     }
 
     #[test]

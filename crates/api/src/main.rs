@@ -23,7 +23,11 @@ async fn main() -> ExitCode {
         Command::Serve => serve(&config).await.map(|()| ExitCode::SUCCESS),
         Command::Migrate => cli::migrate(&database_url).await,
         Command::User(UserCommand::Add(args)) => cli::user_add(&database_url, args).await,
-        Command::Audit(AuditCommand::Verify) => cli::audit_verify(&database_url).await,
+        Command::Audit(AuditCommand::Verify(args)) => match &args.file {
+            Some(file) => cli::audit_verify_file(file),
+            None => cli::audit_verify(&database_url).await,
+        },
+        Command::Audit(AuditCommand::Export(args)) => cli::audit_export(&database_url, args).await,
     };
     result.unwrap_or_else(|error| {
         tracing::error!(error = format!("{error:#}"), "niaga failed");

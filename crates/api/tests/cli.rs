@@ -1,27 +1,39 @@
 //! The `niaga` binary as an operator runs it: `audit verify` on an intact store, then on one
-//! whose event row was altered by hand behind the database's back.
+//! whose event row was altered by hand behind the database's back; `audit export` of a
+//! stream and `audit verify --file` of the export, intact, edited and unreadable.
 #![allow(clippy::unwrap_used)]
 
-use std::process::Command;
+use std::{path::PathBuf, process::Command};
 
+use chrono::TimeDelta;
 use niaga_domain::{
-    customer::{Customer, CustomerCommand},
+    Ctx,
+    customer::{AmendCustomerDetails, Customer, CustomerCommand, CustomerDetails},
     ids::CustomerId,
     testing::{sample_company, test_ctx},
+    values::Name,
 };
 use niaga_store::{Backend, CommandHandler, CommandOptions, Database, on_writer, testing};
 use uuid::Uuid;
 
-fn audit_verify(url: &str) -> (i32, String) {
+/// Runs `niaga <args>`: exit code, stdout, stderr.
+fn niaga(args: &[&str]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_niaga"))
-        .args(["audit", "verify", "--database-url", url])
+        .args(args)
         .env("NIAGA_DATA_DIR", std::env::temp_dir())
+        .env_remove("DATABASE_URL")
         .output()
         .unwrap();
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+fn audit_verify(url: &str) -> (i32, String) {
+    let (code, out, _) = niaga(&["audit", "verify", "--database-url", url]);
+    (code, out)
 }
 
 async fn tampering_by_hand_makes_audit_verify_fail_naming_the_stream(backend: Backend) {
@@ -77,4 +89,207 @@ async fn sqlite_tampering_is_caught_by_audit_verify() {
 #[tokio::test]
 async fn postgres_tampering_is_caught_by_audit_verify() {
     tampering_by_hand_makes_audit_verify_fail_naming_the_stream(Backend::Postgres).await;
+}
+
+/// A file in the temporary directory, removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(what: &str) -> Self {
+        Self(std::env::temp_dir().join(format!("niaga_export_{what}_{}.jsonl", Uuid::now_v7())))
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// `audit verify --file`, with a database URL nothing listens on: the check must not need one.
+fn verify_file(file: &TempFile) -> (i32, String, String) {
+    niaga(&[
+        "audit",
+        "verify",
+        "--file",
+        file.path(),
+        "--database-url",
+        "postgres://nobody@127.0.0.1:1/nothing",
+    ])
+}
+
+async fn an_export_verifies_offline_and_an_edited_line_is_named(backend: Backend) {
+    let url = testing::fresh_database_url(backend).await.unwrap();
+    let db = Database::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let customers = CommandHandler::<Customer>::new(db.event_store());
+    let id = CustomerId::from_uuid(Uuid::now_v7());
+    let register = sample_company(id, "Acme Lama", "C25845632020").unwrap();
+    let amend = CustomerCommand::AmendDetails(AmendCustomerDetails {
+        kind: register.kind,
+        details: CustomerDetails {
+            name: Name::parse("Acme Baru").unwrap(),
+            ..register.details.clone()
+        },
+    });
+    let an_hour_later = Ctx {
+        now: test_ctx().now + TimeDelta::hours(1),
+        ..test_ctx()
+    };
+    for (command, ctx) in [
+        (CustomerCommand::Register(register), test_ctx()),
+        (amend, an_hour_later),
+    ] {
+        customers
+            .execute(&id.to_string(), &command, &ctx, &CommandOptions::default())
+            .await
+            .unwrap();
+    }
+    db.close().await;
+
+    let export = TempFile::new("intact");
+    let stream = format!("customer/{id}");
+    let (code, out, err) = niaga(&[
+        "audit",
+        "export",
+        "--database-url",
+        &url,
+        "--stream",
+        &stream,
+        "--out",
+        export.path(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(&format!("exported 2 events of {stream}")),
+        "{out}"
+    );
+    assert!(out.contains("chain verified"), "{out}");
+
+    let text = std::fs::read_to_string(&export.0).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let mut fields: Vec<&str> = lines[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        [
+            "event_id",
+            "event_type",
+            "hash",
+            "metadata",
+            "payload",
+            "recorded_at",
+            "schema_version",
+            "stream_id",
+            "stream_type",
+            "version"
+        ]
+    );
+    assert_eq!(lines[0]["recorded_at"], "2026-06-01T02:00:00.000000Z");
+    assert_eq!(lines[1]["recorded_at"], "2026-06-01T03:00:00.000000Z");
+    assert_eq!(lines[1]["payload"]["name"], "Acme Baru");
+
+    let (code, out, err) = verify_file(&export);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(&format!(
+            "stream {stream}: 2 events verified, last hash {}",
+            lines[1]["hash"].as_str().unwrap()
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 streams, 2 events checked, 0 broken"),
+        "{out}"
+    );
+
+    // An auditor's copy with one name changed no longer verifies, from that version on.
+    let edited = TempFile::new("edited");
+    std::fs::write(&edited.0, text.replace("Acme Baru", "Acme Palsu")).unwrap();
+    let (code, out, err) = verify_file(&edited);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains(&format!("stream {stream} version 2: expected hash")),
+        "{out}"
+    );
+    assert!(out.contains("1 broken"), "{out}");
+
+    // Lines swapped: the versions are out of order.
+    let swapped = TempFile::new("swapped");
+    let mut reordered: Vec<&str> = text.lines().collect();
+    reordered.reverse();
+    std::fs::write(&swapped.0, reordered.join("\n")).unwrap();
+    let (code, out, _) = verify_file(&swapped);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&format!("stream {stream} version 1")), "{out}");
+
+    // A stream with no events is nothing to export.
+    let nothing = TempFile::new("nothing");
+    let (code, _, err) = niaga(&[
+        "audit",
+        "export",
+        "--database-url",
+        &url,
+        "--stream",
+        &format!("customer/{}", Uuid::now_v7()),
+        "--out",
+        nothing.path(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("has no events"), "{err}");
+    assert!(!nothing.0.exists());
+}
+
+#[tokio::test]
+async fn sqlite_an_export_verifies_offline() {
+    an_export_verifies_offline_and_an_edited_line_is_named(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_an_export_verifies_offline() {
+    an_export_verifies_offline_and_an_edited_line_is_named(Backend::Postgres).await;
+}
+
+#[test]
+fn a_file_that_is_not_an_export_cannot_be_checked() {
+    let garbage = TempFile::new("garbage");
+    std::fs::write(&garbage.0, "date,amount\n2026-03-31,12500.00\n").unwrap();
+    let (code, out, err) = verify_file(&garbage);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("line 1 is not an exported event"), "{err}");
+
+    let mistimed = TempFile::new("mistimed");
+    let line = serde_json::json!({
+        "event_id": Uuid::nil(), "stream_type": "customer", "stream_id": "c-1", "version": 1,
+        "event_type": "CustomerRegistered", "schema_version": 2, "payload": {}, "metadata": {},
+        "recorded_at": "2026-06-01T10:00:00+08:00", "hash": "00"
+    });
+    std::fs::write(&mistimed.0, line.to_string()).unwrap();
+    let (code, _, err) = verify_file(&mistimed);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("spelled as hashed"), "{err}");
+
+    let empty = TempFile::new("empty");
+    std::fs::write(&empty.0, "\n").unwrap();
+    let (code, _, err) = verify_file(&empty);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("holds no events"), "{err}");
+
+    let missing = TempFile::new("missing");
+    let (code, _, err) = verify_file(&missing);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot read"), "{err}");
 }

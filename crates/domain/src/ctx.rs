@@ -1,6 +1,6 @@
 //! What a decision knows about the world beyond the command: the time and who acts.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Asia::Kuala_Lumpur;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -33,6 +33,18 @@ impl Ctx {
 /// invoice issued at 23:30 UTC on 31 March is dated 1 April.
 pub fn business_day(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&Kuala_Lumpur).date_naive()
+}
+
+/// The last instant (to the microsecond, the precision events are recorded at) of a
+/// business day in Asia/Kuala_Lumpur: "as of 31 March" means everything recorded that
+/// Malaysian day, including the 23:59 entries, which UTC dates on the 31st only until 16:00.
+pub fn end_of_business_day(day: NaiveDate) -> Option<DateTime<Utc>> {
+    let next_midnight = day
+        .succ_opt()?
+        .and_hms_opt(0, 0, 0)?
+        .and_local_timezone(Kuala_Lumpur)
+        .earliest()?;
+    Some(next_midnight.with_timezone(&Utc) - TimeDelta::microseconds(1))
 }
 
 /// Who acts: a staff user (by id), or the system itself (scheduler, submitter).
@@ -68,6 +80,20 @@ mod tests {
         assert_eq!(
             business_day(afternoon_utc),
             NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_business_day_ends_at_midnight_malaysian_time() {
+        let end = end_of_business_day(NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()).unwrap();
+        assert_eq!(end.to_rfc3339(), "2026-03-31T15:59:59.999999+00:00");
+        assert_eq!(
+            business_day(end),
+            NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()
+        );
+        assert_eq!(
+            business_day(end + TimeDelta::microseconds(1)),
+            NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()
         );
     }
 }
