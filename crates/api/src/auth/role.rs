@@ -88,6 +88,11 @@ pub const WAREHOUSE_WRITE: &[Role] = &[Role::Admin, Role::Warehouse];
 /// payloads, invoices and payments included, so sales, finance and warehouse staff read the
 /// business through the routes made for their work instead.
 pub const FEED_READERS: &[Role] = &[Role::Admin, Role::Auditor, Role::Integrator];
+/// Opening raw history (`/audit/...`): the auditor, whose job it is, and the admin. Not
+/// finance, sales or warehouse: the events carry more than their screens show (who did what,
+/// from which address), and those who keep the books are not the ones who check them. Not
+/// the integrator, whose feed shows only an allow-list of metadata.
+pub const AUDIT_READ: &[Role] = &[Role::Admin, Role::Auditor];
 
 #[cfg(test)]
 mod tests {

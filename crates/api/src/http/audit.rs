@@ -26,17 +26,10 @@ use uuid::Uuid;
 use super::customers::CustomerView;
 use crate::{
     app::AppState,
-    auth::{CurrentUser, Role},
+    auth::{AUDIT_READ, CurrentUser},
     error::{ApiError, Problem, Result},
     extract::{Path, Query},
 };
-
-/// Who may open raw history: the auditor, whose job it is, and the admin. Not finance,
-/// sales or warehouse: the events carry more than their screens show (who did what, from
-/// which address), and those who keep the books are not the ones who check them. Not the
-/// integrator, whose feed shows only an allow-list of metadata. Belongs with the other role
-/// sets in `auth/role.rs`, which another change had open while this was written.
-const AUDIT_READ: &[Role] = &[Role::Admin, Role::Auditor];
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(stream_as_of))
