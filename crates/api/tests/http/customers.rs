@@ -346,9 +346,9 @@ async fn unknown_customers_and_bad_ids_are_problems(app: TestApp) {
     )
     .await
     .assert_problem(StatusCode::NOT_FOUND, "not-found");
-    let bad = app.get("/customers/not-a-uuid", Some(Role::Sales)).await;
-    assert!(bad.status.is_client_error());
-    assert_eq!(bad.header("content-type"), "application/problem+json");
+    app.get("/customers/not-a-uuid", Some(Role::Sales))
+        .await
+        .assert_problem(StatusCode::BAD_REQUEST, "bad-request");
     app.get("/customers?after=garbage", Some(Role::Sales))
         .await
         .assert_problem(StatusCode::BAD_REQUEST, "bad-request");

@@ -206,7 +206,17 @@ async fn a_batch_is_written_all_or_nothing(db: Database) {
     let result = store
         .append(append(&s, Tip::default(), new_events(3)))
         .await;
-    assert!(result.is_err());
+    assert!(
+        matches!(
+            result,
+            Err(StoreError::Conflict {
+                expected: 0,
+                actual: 1,
+                ..
+            })
+        ),
+        "{result:?}"
+    );
     assert_eq!(store.read_stream(&s, 0).await.unwrap().len(), 1);
 }
 
