@@ -92,6 +92,24 @@ impl Append {
     }
 }
 
+/// A per-year series of document numbers: the invoices of 2026 are one series, its credit
+/// notes another. Numbers count from 1 in each.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NumberSeries {
+    /// A stable name, stored: `invoice`, `credit-note`, `quotation`…
+    pub name: String,
+    pub year: i32,
+}
+
+impl NumberSeries {
+    pub fn new(name: impl Into<String>, year: i32) -> Self {
+        Self {
+            name: name.into(),
+            year,
+        }
+    }
+}
+
 /// What an append wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Committed {

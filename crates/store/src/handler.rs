@@ -1,7 +1,7 @@
 //! The command pipeline: load an aggregate, decide, append with the version read; on a
 //! concurrent write, reload and decide again a bounded number of times.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use niaga_domain::{Aggregate, Ctx, DomainEvent, UpcastError};
 use serde::{Serialize, de::DeserializeOwned};
@@ -10,8 +10,8 @@ use tracing::{instrument, warn};
 use uuid::Uuid;
 
 use crate::{
-    Append, EventStore, Idempotency, Metadata, NewEvent, RecordedEvent, Snapshot, StoreError,
-    StreamRef, Tip,
+    Append, Committed, EventStore, Idempotency, Metadata, NewEvent, NumberSeries, RecordedEvent,
+    Snapshot, StoreError, StreamRef, Tip,
     state_cache::{Loaded, StateCache},
 };
 
@@ -81,6 +81,30 @@ pub enum CommandError<E: std::error::Error + 'static> {
     Store(#[from] StoreError),
 }
 
+/// How a command is decided: on its own, or with the next number of a series.
+enum Decision<'a, A: Aggregate> {
+    Plain(&'a A::Command),
+    Numbered {
+        series: &'a NumberSeries,
+        command: &'a (dyn Fn(u64) -> A::Command + Send + Sync),
+    },
+}
+
+impl<A: Aggregate> Clone for Decision<'_, A> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<A: Aggregate> Copy for Decision<'_, A> {}
+
+/// What one attempt at a command came to.
+enum Written<A: Aggregate> {
+    Committed(Committed, Vec<A::Event>),
+    Nothing,
+    Refused(A::Error),
+}
+
 /// Runs commands of one aggregate type against the event store.
 #[derive(Debug)]
 pub struct CommandHandler<A> {
@@ -120,6 +144,39 @@ where
         ctx: &Ctx,
         options: &CommandOptions,
     ) -> Result<Outcome<A::Event>, CommandError<A::Error>> {
+        self.run(stream_id, Decision::Plain(command), ctx, options)
+            .await
+    }
+
+    /// Like [`CommandHandler::execute`], for a command that takes the next number of
+    /// `series` (issuing an invoice): `command` makes the command from the number, and the
+    /// number is taken in the append's transaction, so a refused or lost command leaves no
+    /// gap in the series (docs/decisions/0010-gapless-document-numbers.md).
+    #[instrument(skip_all, fields(stream_type = A::STREAM_TYPE, stream_id = %stream_id, series = %series.name, actor = %ctx.actor, correlation_id = %ctx.correlation_id))]
+    pub async fn execute_numbered(
+        &self,
+        stream_id: &str,
+        series: &NumberSeries,
+        command: &(dyn Fn(u64) -> A::Command + Send + Sync),
+        ctx: &Ctx,
+        options: &CommandOptions,
+    ) -> Result<Outcome<A::Event>, CommandError<A::Error>> {
+        self.run(
+            stream_id,
+            Decision::Numbered { series, command },
+            ctx,
+            options,
+        )
+        .await
+    }
+
+    async fn run(
+        &self,
+        stream_id: &str,
+        decision: Decision<'_, A>,
+        ctx: &Ctx,
+        options: &CommandOptions,
+    ) -> Result<Outcome<A::Event>, CommandError<A::Error>> {
         let stream = Self::stream(stream_id);
         if let Some(replay) = self.replay(&stream, options).await? {
             return Ok(replay);
@@ -136,38 +193,93 @@ where
                 },
                 None => self.load_fresh(&stream).await?,
             };
+            let version = loaded.tip.version;
             if let Some(expected) = options.expected_version
-                && expected != loaded.tip.version
+                && expected != version
             {
-                let actual = loaded.tip.version;
                 *cached = Some(loaded);
-                return Err(CommandError::VersionMismatch { expected, actual });
+                return Err(CommandError::VersionMismatch {
+                    expected,
+                    actual: version,
+                });
             }
-            let events = match loaded.state.decide(command, ctx) {
-                Ok(events) => events,
-                Err(refusal) => {
+            let unchanged = Outcome {
+                events: Vec::new(),
+                version,
+                position: None,
+                replayed: false,
+                attempts: attempt,
+            };
+            // On a store error or a lost race the slot stays empty: the next attempt (or
+            // command) reloads from the store.
+            let written = match self
+                .decide_and_append(&stream, &loaded, decision, ctx, options)
+                .await
+            {
+                Ok(Written::Committed(committed, events)) => (committed, events),
+                Ok(Written::Nothing) => {
+                    *cached = Some(loaded);
+                    return Ok(unchanged);
+                }
+                Ok(Written::Refused(refusal)) => {
                     *cached = Some(loaded);
                     return Err(CommandError::Domain(refusal));
                 }
+                Err(CommandError::Store(StoreError::Conflict { actual, .. })) => {
+                    if let Some(expected) = options.expected_version {
+                        return Err(CommandError::VersionMismatch { expected, actual });
+                    }
+                    if let Some(replay) = self.replay(&stream, options).await? {
+                        return Ok(replay);
+                    }
+                    continue;
+                }
+                Err(error) => return Err(error),
             };
-            if events.is_empty() && options.idempotency.is_none() {
-                let version = loaded.tip.version;
-                *cached = Some(loaded);
-                return Ok(Outcome {
-                    events,
-                    version,
-                    position: None,
-                    replayed: false,
-                    attempts: attempt,
-                });
+            let (committed, events) = written;
+            let state = events.iter().fold(loaded.state, A::evolve);
+            let tip = Tip {
+                version: committed.version,
+                hash: committed.hash,
+            };
+            let mut snapshot_version = loaded.snapshot_version;
+            if snapshot_due(tip.version, snapshot_version) {
+                self.snapshot(&stream, &state, &tip);
+                snapshot_version = tip.version;
             }
-            let append = Append {
+            *cached = Some(Loaded {
+                state,
+                tip,
+                snapshot_version,
+            });
+            if let Some(notify) = &self.committed {
+                notify.notify_waiters();
+            }
+            return Ok(Outcome {
+                events,
+                version: committed.version,
+                position: committed.position,
+                replayed: false,
+                attempts: attempt,
+            });
+        }
+        Err(CommandError::Contention { stream })
+    }
+
+    /// One attempt: decides on `loaded` and appends the events, if any.
+    async fn decide_and_append(
+        &self,
+        stream: &StreamRef,
+        loaded: &Loaded<A>,
+        decision: Decision<'_, A>,
+        ctx: &Ctx,
+        options: &CommandOptions,
+    ) -> Result<Written<A>, CommandError<A::Error>> {
+        let append = |events: &[A::Event]| -> Result<Append, StoreError> {
+            Ok(Append {
                 stream: stream.clone(),
                 expected: loaded.tip.clone(),
-                events: events
-                    .iter()
-                    .map(encode)
-                    .collect::<Result<_, StoreError>>()?,
+                events: events.iter().map(encode).collect::<Result<_, _>>()?,
                 metadata: Metadata {
                     actor: ctx.actor.to_string(),
                     correlation_id: ctx.correlation_id,
@@ -177,48 +289,52 @@ where
                 },
                 recorded_at: ctx.now,
                 idempotency: options.idempotency.clone(),
-            };
-            // On any failure the slot stays empty: the next command reloads from the store.
-            match self.store.append(append).await {
-                Ok(committed) => {
-                    let state = events.iter().fold(loaded.state, A::evolve);
-                    let tip = Tip {
-                        version: committed.version,
-                        hash: committed.hash,
+            })
+        };
+        match decision {
+            Decision::Plain(command) => {
+                let events = match loaded.state.decide(command, ctx) {
+                    Ok(events) => events,
+                    Err(refusal) => return Ok(Written::Refused(refusal)),
+                };
+                // With an idempotency key even "nothing to do" is recorded, so that a reuse
+                // of the key for another request is caught.
+                if events.is_empty() && options.idempotency.is_none() {
+                    return Ok(Written::Nothing);
+                }
+                let committed = self.store.append(append(&events)?).await?;
+                Ok(Written::Committed(committed, events))
+            }
+            Decision::Numbered { series, command } => {
+                // The store calls `build` inside its transaction; what was decided comes back
+                // through `decided`. Nothing to write takes no number.
+                let decided = Mutex::new(None);
+                let build = |number: u64| {
+                    let result = loaded.state.decide(&command(number), ctx);
+                    let append = match &result {
+                        Ok(events) if !events.is_empty() => append(events).ok(),
+                        _ => None,
                     };
-                    let mut snapshot_version = loaded.snapshot_version;
-                    if snapshot_due(tip.version, snapshot_version) {
-                        self.snapshot(&stream, &state, &tip);
-                        snapshot_version = tip.version;
-                    }
-                    *cached = Some(Loaded {
-                        state,
-                        tip,
-                        snapshot_version,
-                    });
-                    if let Some(notify) = &self.committed {
-                        notify.notify_waiters();
-                    }
-                    return Ok(Outcome {
-                        events,
-                        version: committed.version,
-                        position: committed.position,
-                        replayed: false,
-                        attempts: attempt,
-                    });
-                }
-                Err(StoreError::Conflict { actual, .. }) => {
-                    if let Some(expected) = options.expected_version {
-                        return Err(CommandError::VersionMismatch { expected, actual });
-                    }
-                    if let Some(replay) = self.replay(&stream, options).await? {
-                        return Ok(replay);
+                    *decided.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
+                    append
+                };
+                let committed = self.store.append_numbered(series, &build).await?;
+                let result = decided
+                    .into_inner()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .unwrap_or_else(|| Ok(Vec::new()));
+                match (committed, result) {
+                    (_, Err(refusal)) => Ok(Written::Refused(refusal)),
+                    (Some(committed), Ok(events)) => Ok(Written::Committed(committed, events)),
+                    (None, Ok(events)) if events.is_empty() => Ok(Written::Nothing),
+                    // Decided, but the events could not be encoded: say why.
+                    (None, Ok(events)) => {
+                        append(&events)?;
+                        Ok(Written::Nothing)
                     }
                 }
-                Err(error) => return Err(error.into()),
             }
         }
-        Err(CommandError::Contention { stream })
     }
 
     /// The first result of an idempotent request seen before, if this is a repeat.

@@ -23,7 +23,7 @@ pub use database::{Backend, Database};
 pub use error::StoreError;
 pub use event::{
     Append, Committed, Cursor, FeedPage, Idempotency, IdempotencyRecord, Metadata, NewEvent,
-    RecordedEvent, Snapshot, StreamRef, Tip,
+    NumberSeries, RecordedEvent, Snapshot, StreamRef, Tip,
 };
 pub use handler::{CommandError, CommandHandler, CommandOptions, Outcome, decode};
 pub use postgres::PgEventStore;
@@ -36,6 +36,18 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
     /// Appends events to one stream if its tip is still `append.expected`, atomically with the
     /// idempotency record, if any. A stale tip is [`StoreError::Conflict`].
     async fn append(&self, append: Append) -> Result<Committed, StoreError>;
+
+    /// Takes the next number of `series` and appends what `build` makes of it, in one
+    /// transaction: the number is kept only if the append commits, so the numbers of a
+    /// series found in committed events never repeat and have no gaps. Takers of one series
+    /// wait for each other until commit. `build` answering `None` writes nothing and leaves
+    /// the number to the next taker (`Ok(None)`). A stale tip is a conflict, as for
+    /// [`EventStore::append`], and gives the number back too.
+    async fn append_numbered(
+        &self,
+        series: &NumberSeries,
+        build: &(dyn Fn(u64) -> Option<Append> + Send + Sync),
+    ) -> Result<Option<Committed>, StoreError>;
 
     /// The events of one stream with a version above `after_version`, in version order.
     async fn read_stream(

@@ -2,6 +2,13 @@
 
 use crate::{Database, IdempotencyRecord, StoreError, StreamRef, on_reader, prepare::to_u64};
 
+/// Takes the next number of a series (`$1` name, `$2` year), returning it; the row stays
+/// locked until the transaction ends, so concurrent takers queue and a rollback gives the
+/// number back.
+pub(crate) const NEXT_NUMBER: &str = "INSERT INTO number_series (series, year, last_number) \
+     VALUES ($1, $2, 1) ON CONFLICT (series, year) \
+     DO UPDATE SET last_number = number_series.last_number + 1 RETURNING last_number";
+
 pub(crate) async fn find_idempotency(
     db: &Database,
     stream_type: &str,

@@ -6,6 +6,7 @@ mod suite {
     pub mod feed;
     pub mod handler;
     pub mod immutability;
+    pub mod numbering;
     pub mod store;
     pub mod tally;
 }

@@ -1,12 +1,13 @@
 //! The PostgreSQL event store.
 
 use async_trait::async_trait;
-use sqlx::{PgPool, Row as _, postgres::PgRow};
+use sqlx::{PgConnection, PgPool, Postgres, Row as _, Transaction, postgres::PgRow};
 
 use crate::{
-    Append, Committed, Cursor, Database, EventStore, FeedPage, IdempotencyRecord, RecordedEvent,
-    Snapshot, StoreError, StreamRef,
+    Append, Committed, Cursor, Database, EventStore, FeedPage, IdempotencyRecord, NumberSeries,
+    RecordedEvent, Snapshot, StoreError, StreamRef,
     prepare::{Prepared, prepare, to_i64, to_u64},
+    shared::NEXT_NUMBER,
 };
 
 const APPEND: &str = include_str!("sql/append.sql");
@@ -85,22 +86,23 @@ impl PgEventStore {
         }
     }
 
-    async fn append_with_idempotency(
-        &self,
+    /// Writes the rows and the idempotency record, if any, in the transaction `tx`; the
+    /// caller commits when every row was written (fewer rows mean a stale tip).
+    async fn write(
+        tx: &mut PgConnection,
         append: &Append,
         prepared: &Prepared,
-    ) -> Result<Option<Vec<i64>>, StoreError> {
-        let Some(idempotency) = &append.idempotency else {
-            return Ok(None);
-        };
-        let mut tx = self.pool.begin().await?;
+    ) -> Result<Vec<i64>, StoreError> {
         let positions = if prepared.rows.is_empty() {
             Vec::new()
         } else {
             Self::insert(&mut *tx, append, prepared).await?
         };
-        if !prepared.rows.is_empty() && positions.is_empty() {
-            return Ok(Some(positions));
+        let Some(idempotency) = &append.idempotency else {
+            return Ok(positions);
+        };
+        if positions.len() != prepared.rows.len() {
+            return Ok(positions);
         }
         let version = prepared.expected_version + i64::try_from(prepared.rows.len()).unwrap_or(0);
         sqlx::query(
@@ -117,8 +119,43 @@ impl PgEventStore {
         .bind(append.recorded_at())
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
-        Ok(Some(positions))
+        Ok(positions)
+    }
+
+    /// Commits `tx` if the append wrote every row; otherwise it rolls back when dropped.
+    async fn commit_if_written(
+        tx: Transaction<'_, Postgres>,
+        prepared: &Prepared,
+        written: Result<Vec<i64>, StoreError>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let positions = written?;
+        if positions.len() == prepared.rows.len() {
+            tx.commit().await?;
+        }
+        Ok(positions)
+    }
+
+    /// What an append that wrote `written` committed, or the conflict that stopped it.
+    async fn committed(
+        &self,
+        append: &Append,
+        prepared: Prepared,
+        written: Result<Vec<i64>, StoreError>,
+    ) -> Result<Committed, StoreError> {
+        let positions = match written {
+            Err(StoreError::Database(error)) if StoreError::is_unique_violation(&error) => {
+                return Err(self.conflict(append).await);
+            }
+            other => other?,
+        };
+        if positions.len() != prepared.rows.len() {
+            return Err(self.conflict(append).await);
+        }
+        Ok(Committed {
+            version: append.expected.version + prepared.rows.len() as u64,
+            hash: prepared.last_hash,
+            position: positions.into_iter().max(),
+        })
     }
 
     /// The feed after `after`, of some event types or all (`read_all.sql`).
@@ -186,28 +223,39 @@ fn recorded(row: &PgRow) -> Result<RecordedEvent, StoreError> {
 impl EventStore for PgEventStore {
     async fn append(&self, append: Append) -> Result<Committed, StoreError> {
         let prepared = prepare(&append)?;
-        let written = match self.append_with_idempotency(&append, &prepared).await {
-            Ok(Some(positions)) => Ok(positions),
-            Ok(None) if prepared.rows.is_empty() => Ok(Vec::new()),
-            Ok(None) => Self::insert(&self.pool, &append, &prepared)
+        let written = if append.idempotency.is_some() {
+            let mut tx = self.pool.begin().await?;
+            let written = Self::write(&mut tx, &append, &prepared).await;
+            Self::commit_if_written(tx, &prepared, written).await
+        } else if prepared.rows.is_empty() {
+            Ok(Vec::new())
+        } else {
+            // One statement, no transaction to open: the common case stays one round trip.
+            Self::insert(&self.pool, &append, &prepared)
                 .await
-                .map_err(StoreError::from),
-            Err(error) => Err(error),
+                .map_err(StoreError::from)
         };
-        let positions = match written {
-            Err(StoreError::Database(error)) if StoreError::is_unique_violation(&error) => {
-                return Err(self.conflict(&append).await);
-            }
-            other => other?,
+        self.committed(&append, prepared, written).await
+    }
+
+    async fn append_numbered(
+        &self,
+        series: &NumberSeries,
+        build: &(dyn Fn(u64) -> Option<Append> + Send + Sync),
+    ) -> Result<Option<Committed>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let number: i64 = sqlx::query_scalar(NEXT_NUMBER)
+            .bind(&series.name)
+            .bind(series.year)
+            .fetch_one(&mut *tx)
+            .await?;
+        let Some(append) = build(to_u64(number)?) else {
+            return Ok(None);
         };
-        if positions.len() != prepared.rows.len() {
-            return Err(self.conflict(&append).await);
-        }
-        Ok(Committed {
-            version: append.expected.version + prepared.rows.len() as u64,
-            hash: prepared.last_hash,
-            position: positions.into_iter().max(),
-        })
+        let prepared = prepare(&append)?;
+        let written = Self::write(&mut tx, &append, &prepared).await;
+        let written = Self::commit_if_written(tx, &prepared, written).await;
+        self.committed(&append, prepared, written).await.map(Some)
     }
 
     async fn read_stream(

@@ -2,12 +2,13 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
-use sqlx::{Row as _, SqlitePool, sqlite::SqliteRow};
+use sqlx::{Row as _, SqliteConnection, SqlitePool, sqlite::SqliteRow};
 
 use crate::{
-    Append, Committed, Cursor, Database, EventStore, FeedPage, IdempotencyRecord, RecordedEvent,
-    Snapshot, StoreError, StreamRef,
-    prepare::{prepare, to_i64, to_u64},
+    Append, Committed, Cursor, Database, EventStore, FeedPage, IdempotencyRecord, NumberSeries,
+    RecordedEvent, Snapshot, StoreError, StreamRef,
+    prepare::{Prepared, prepare, to_i64, to_u64},
+    shared::NEXT_NUMBER,
 };
 
 const COLUMNS: &str = "position, event_id, stream_type, stream_id, version, event_type, \
@@ -33,6 +34,95 @@ impl SqliteEventStore {
             reader,
             writer,
         }
+    }
+
+    /// Checks the tip and writes the rows and the idempotency record, if any, in `tx`, which
+    /// holds the write lock; the caller commits.
+    async fn write(
+        tx: &mut SqliteConnection,
+        append: &Append,
+        prepared: &Prepared,
+    ) -> Result<Committed, StoreError> {
+        let stream = &append.stream;
+        let tip: Option<(i64, String)> = sqlx::query_as(
+            "SELECT version, hash FROM events WHERE stream_type = $1 AND stream_id = $2 \
+             ORDER BY version DESC LIMIT 1",
+        )
+        .bind(&stream.stream_type)
+        .bind(&stream.stream_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (actual, actual_hash) = match tip {
+            Some((version, hash)) => (to_u64(version)?, Some(hash)),
+            None => (0, None),
+        };
+        if actual != append.expected.version {
+            return Err(StoreError::Conflict {
+                stream: stream.clone(),
+                expected: append.expected.version,
+                actual,
+            });
+        }
+        if actual_hash != append.expected.hash {
+            return Err(StoreError::Corrupt(format!(
+                "the tip of {stream} does not have the hash the writer read"
+            )));
+        }
+        let recorded_at = time_text(append.recorded_at());
+        let mut position = None;
+        for row in &prepared.rows {
+            let written: i64 = sqlx::query_scalar(
+                "INSERT INTO events (event_id, stream_type, stream_id, version, event_type, \
+                 schema_version, payload, metadata, recorded_at, hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING position",
+            )
+            .bind(row.event_id.to_string())
+            .bind(&stream.stream_type)
+            .bind(&stream.stream_id)
+            .bind(row.version)
+            .bind(&row.event_type)
+            .bind(row.schema_version)
+            .bind(&row.payload)
+            .bind(&prepared.metadata)
+            .bind(&recorded_at)
+            .bind(&row.hash)
+            .fetch_one(&mut *tx)
+            .await?;
+            position = Some(written);
+        }
+        let version = append.expected.version + prepared.rows.len() as u64;
+        if let Some(idempotency) = &append.idempotency {
+            let recorded = sqlx::query(
+                "INSERT INTO command_idempotency \
+                 (stream_type, stream_id, idempotency_key, request_hash, version, position, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&stream.stream_type)
+            .bind(&stream.stream_id)
+            .bind(&idempotency.key)
+            .bind(&idempotency.request_hash)
+            .bind(to_i64(version)?)
+            .bind(position)
+            .bind(&recorded_at)
+            .execute(&mut *tx)
+            .await;
+            if let Err(error) = recorded {
+                return Err(if StoreError::is_unique_violation(&error) {
+                    StoreError::Conflict {
+                        stream: stream.clone(),
+                        expected: append.expected.version,
+                        actual,
+                    }
+                } else {
+                    error.into()
+                });
+            }
+        }
+        Ok(Committed {
+            version,
+            hash: prepared.last_hash.clone(),
+            position,
+        })
     }
 
     /// The feed after `after`, of some event types or all. The types travel as one JSON
@@ -114,90 +204,32 @@ fn recorded(row: &SqliteRow) -> Result<RecordedEvent, StoreError> {
 impl EventStore for SqliteEventStore {
     async fn append(&self, append: Append) -> Result<Committed, StoreError> {
         let prepared = prepare(&append)?;
-        let stream = &append.stream;
-        // IMMEDIATE takes the write lock up front, so the tip read below cannot go stale
+        // IMMEDIATE takes the write lock up front, so the tip read in `write` cannot go stale
         // before the insert (another process writing to the file waits for us, or we for it).
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let tip: Option<(i64, String)> = sqlx::query_as(
-            "SELECT version, hash FROM events WHERE stream_type = $1 AND stream_id = $2 \
-             ORDER BY version DESC LIMIT 1",
-        )
-        .bind(&stream.stream_type)
-        .bind(&stream.stream_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (actual, actual_hash) = match tip {
-            Some((version, hash)) => (to_u64(version)?, Some(hash)),
-            None => (0, None),
-        };
-        if actual != append.expected.version {
-            return Err(StoreError::Conflict {
-                stream: stream.clone(),
-                expected: append.expected.version,
-                actual,
-            });
-        }
-        if actual_hash != append.expected.hash {
-            return Err(StoreError::Corrupt(format!(
-                "the tip of {stream} does not have the hash the writer read"
-            )));
-        }
-        let recorded_at = time_text(append.recorded_at());
-        let mut position = None;
-        for row in &prepared.rows {
-            let written: i64 = sqlx::query_scalar(
-                "INSERT INTO events (event_id, stream_type, stream_id, version, event_type, \
-                 schema_version, payload, metadata, recorded_at, hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING position",
-            )
-            .bind(row.event_id.to_string())
-            .bind(&stream.stream_type)
-            .bind(&stream.stream_id)
-            .bind(row.version)
-            .bind(&row.event_type)
-            .bind(row.schema_version)
-            .bind(&row.payload)
-            .bind(&prepared.metadata)
-            .bind(&recorded_at)
-            .bind(&row.hash)
+        let committed = Self::write(&mut tx, &append, &prepared).await?;
+        tx.commit().await?;
+        Ok(committed)
+    }
+
+    async fn append_numbered(
+        &self,
+        series: &NumberSeries,
+        build: &(dyn Fn(u64) -> Option<Append> + Send + Sync),
+    ) -> Result<Option<Committed>, StoreError> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let number: i64 = sqlx::query_scalar(NEXT_NUMBER)
+            .bind(&series.name)
+            .bind(series.year)
             .fetch_one(&mut *tx)
             .await?;
-            position = Some(written);
-        }
-        let version = append.expected.version + prepared.rows.len() as u64;
-        if let Some(idempotency) = &append.idempotency {
-            let recorded = sqlx::query(
-                "INSERT INTO command_idempotency \
-                 (stream_type, stream_id, idempotency_key, request_hash, version, position, recorded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(&stream.stream_type)
-            .bind(&stream.stream_id)
-            .bind(&idempotency.key)
-            .bind(&idempotency.request_hash)
-            .bind(to_i64(version)?)
-            .bind(position)
-            .bind(&recorded_at)
-            .execute(&mut *tx)
-            .await;
-            if let Err(error) = recorded {
-                return Err(if StoreError::is_unique_violation(&error) {
-                    StoreError::Conflict {
-                        stream: stream.clone(),
-                        expected: append.expected.version,
-                        actual,
-                    }
-                } else {
-                    error.into()
-                });
-            }
-        }
+        let Some(append) = build(to_u64(number)?) else {
+            return Ok(None);
+        };
+        let prepared = prepare(&append)?;
+        let committed = Self::write(&mut tx, &append, &prepared).await?;
         tx.commit().await?;
-        Ok(Committed {
-            version,
-            hash: prepared.last_hash,
-            position,
-        })
+        Ok(Some(committed))
     }
 
     async fn read_stream(

@@ -9,6 +9,9 @@ use serde_json::Value;
 pub struct Tally {
     pub total: i64,
     pub additions: u64,
+    /// The number from a series stamped on the tally, once.
+    #[serde(default)]
+    pub number: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -16,24 +19,30 @@ pub enum TallyCommand {
     Add(i64),
     /// Adds nothing: decides no events.
     Nothing,
+    /// Stamps a number taken from a series (as an invoice is issued); once only.
+    Stamp(u64),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data")]
 pub enum TallyEvent {
     Added { amount: i64 },
+    Stamped { number: u64 },
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TallyError {
     #[error("cannot add a negative amount")]
     Negative,
+    #[error("already stamped with {0}")]
+    AlreadyStamped(u64),
 }
 
 impl DomainEvent for TallyEvent {
     fn event_type(&self) -> &'static str {
         match self {
             Self::Added { .. } => "Added",
+            Self::Stamped { .. } => "Stamped",
         }
     }
 
@@ -66,6 +75,10 @@ impl Aggregate for Tally {
             TallyCommand::Add(amount) if *amount < 0 => Err(TallyError::Negative),
             TallyCommand::Add(amount) => Ok(vec![TallyEvent::Added { amount: *amount }]),
             TallyCommand::Nothing => Ok(vec![]),
+            TallyCommand::Stamp(_) if let Some(number) = self.number => {
+                Err(TallyError::AlreadyStamped(number))
+            }
+            TallyCommand::Stamp(number) => Ok(vec![TallyEvent::Stamped { number: *number }]),
         }
     }
 
@@ -75,6 +88,7 @@ impl Aggregate for Tally {
                 self.total += amount;
                 self.additions += 1;
             }
+            TallyEvent::Stamped { number } => self.number = Some(*number),
         }
         self
     }
