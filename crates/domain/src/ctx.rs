@@ -35,6 +35,13 @@ pub fn business_day(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&Kuala_Lumpur).date_naive()
 }
 
+/// The business day `days` after `day`. At most a few hundred days after a business day:
+/// only `NaiveDate::MAX` could overflow, and no command is ever dated there.
+pub(crate) fn days_after(day: NaiveDate, days: u16) -> NaiveDate {
+    day.checked_add_days(chrono::Days::new(u64::from(days)))
+        .unwrap_or(NaiveDate::MAX)
+}
+
 /// The last instant (to the microsecond, the precision events are recorded at) of a
 /// business day in Asia/Kuala_Lumpur: "as of 31 March" means everything recorded that
 /// Malaysian day, including the 23:59 entries, which UTC dates on the 31st only until 16:00.

@@ -70,3 +70,11 @@ typed_id!(
     /// An invoice (the stream id of the Invoice aggregate).
     InvoiceId
 );
+typed_id!(
+    /// A payment received against an invoice.
+    PaymentId
+);
+typed_id!(
+    /// A credit, debit or refund note, recorded on the stream of the invoice it corrects.
+    NoteId
+);

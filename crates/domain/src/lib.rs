@@ -10,6 +10,7 @@ pub mod billing;
 pub mod ctx;
 pub mod customer;
 pub mod ids;
+pub mod invoice;
 pub mod money;
 pub mod quotation;
 pub mod tax;

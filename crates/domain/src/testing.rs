@@ -131,6 +131,58 @@ pub fn sample_company(
     })
 }
 
+/// A calibration service line as the sales team writes it, in ringgit: 2 × RM 350.00,
+/// service tax.
+pub fn sample_calibration_line() -> Result<crate::billing::LineInput, crate::values::ValueError> {
+    sample_line(
+        "CAL-M1-20KG",
+        "Calibration of 20 kg test weight, class M1",
+        "2",
+        "C62",
+        350,
+        0,
+        crate::tax::TaxTreatment::Service,
+    )
+}
+
+/// A week's rental line, in ringgit: 7 days × RM 40.00 less RM 10.00, taxed as equipment
+/// rental (which changed on 1 July 2025 and 1 January 2026).
+pub fn sample_rental_line() -> Result<crate::billing::LineInput, crate::values::ValueError> {
+    sample_line(
+        "RENT-WB-500",
+        "Rental of 500 kg weighbridge test set",
+        "7",
+        "DAY",
+        40,
+        10,
+        crate::tax::TaxTreatment::EquipmentRental,
+    )
+}
+
+fn sample_line(
+    item_code: &str,
+    description: &str,
+    quantity: &str,
+    unit: &str,
+    unit_price: i64,
+    discount: i64,
+    tax: crate::tax::TaxTreatment,
+) -> Result<crate::billing::LineInput, crate::values::ValueError> {
+    use crate::billing::LineInput;
+    use crate::money::Money;
+    use crate::values::{ItemCode, Quantity, UnitCode};
+    let rm = |ringgit: i64| Money::myr(rust_decimal::Decimal::from(ringgit));
+    Ok(LineInput {
+        item_code: Some(ItemCode::parse(item_code)?),
+        description: description.into(),
+        quantity: Quantity::parse(quantity)?,
+        unit: UnitCode::parse(unit)?,
+        unit_price: rm(unit_price),
+        discount: rm(discount),
+        tax,
+    })
+}
+
 /// A quotation as the sales team drafts it, for tests and benchmarks outside the domain: a
 /// calibration service and a week's rental, in ringgit, valid for the default 30 days.
 /// `number` must be a quotation number such as `QUO-2026-0042`.
@@ -139,39 +191,36 @@ pub fn sample_quotation(
     customer_id: crate::ids::CustomerId,
     number: &str,
 ) -> Result<crate::quotation::DraftQuotation, crate::values::ValueError> {
-    use crate::billing::LineInput;
-    use crate::money::{Currency, Money};
+    use crate::money::Currency;
     use crate::quotation::{DraftQuotation, QuotationNumber, ValidityDays};
-    use crate::tax::TaxTreatment;
-    use crate::values::{ItemCode, Quantity, UnitCode};
-    let rm = |ringgit: i64| Money::new(rust_decimal::Decimal::from(ringgit), Currency::MYR);
     Ok(DraftQuotation {
         id,
         number: QuotationNumber::parse(number)?,
         customer_id,
         currency: Currency::MYR,
-        lines: vec![
-            LineInput {
-                item_code: Some(ItemCode::parse("CAL-M1-20KG")?),
-                description: "Calibration of 20 kg test weight, class M1".into(),
-                quantity: Quantity::parse("2")?,
-                unit: UnitCode::parse("C62")?,
-                unit_price: rm(350),
-                discount: rm(0),
-                tax: TaxTreatment::Service,
-            },
-            LineInput {
-                item_code: Some(ItemCode::parse("RENT-WB-500")?),
-                description: "Rental of 500 kg weighbridge test set".into(),
-                quantity: Quantity::parse("7")?,
-                unit: UnitCode::parse("DAY")?,
-                unit_price: rm(40),
-                discount: rm(10),
-                tax: TaxTreatment::EquipmentRental,
-            },
-        ],
+        lines: vec![sample_calibration_line()?, sample_rental_line()?],
         default_validity: ValidityDays::new(30)?,
         validity: None,
+    })
+}
+
+/// An invoice as finance drafts it, for tests and benchmarks outside the domain: the same
+/// calibration service and week's rental as [`sample_quotation`], in ringgit, due in 30 days.
+/// Issue it with a number such as `INV-2026-000001` (the year of the issue day).
+pub fn sample_invoice(
+    id: crate::ids::InvoiceId,
+    customer_id: crate::ids::CustomerId,
+) -> Result<crate::invoice::DraftInvoice, crate::values::ValueError> {
+    use crate::invoice::{DraftInvoice, PaymentTerms};
+    use crate::money::Currency;
+    Ok(DraftInvoice {
+        id,
+        customer_id,
+        currency: Currency::MYR,
+        lines: vec![sample_calibration_line()?, sample_rental_line()?],
+        payment_terms: PaymentTerms::new(30)?,
+        customer_reference: None,
+        source: None,
     })
 }
 
@@ -179,7 +228,8 @@ pub fn sample_quotation(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::ids::{CustomerId, QuotationId};
+    use crate::ids::{CustomerId, InvoiceId, QuotationId};
+    use crate::invoice::{Invoice, InvoiceCommand};
     use crate::quotation::{Quotation, QuotationCommand};
 
     #[test]
@@ -192,6 +242,19 @@ mod tests {
         .unwrap();
         let events = Quotation::default()
             .decide(&QuotationCommand::Draft(draft), &test_ctx())
+            .unwrap();
+        assert_eq!(events.len(), 1);
+    }
+
+    #[test]
+    fn the_sample_invoice_drafts() {
+        let draft = sample_invoice(
+            InvoiceId::from_uuid(Uuid::nil()),
+            CustomerId::from_uuid(Uuid::nil()),
+        )
+        .unwrap();
+        let events = Invoice::default()
+            .decide(&InvoiceCommand::Draft(draft), &test_ctx())
             .unwrap();
         assert_eq!(events.len(), 1);
     }

@@ -32,7 +32,7 @@ use chrono::NaiveDate;
 
 use crate::billing::{self, Adjustments, Line, LineInput, Totals};
 use crate::money::Currency;
-use crate::values::{Lines, TextProblem, check_text};
+use crate::values::{Lines, TextProblem, check_optional_text, check_text};
 use crate::{Aggregate, Ctx};
 
 const REFERENCE_MAX: usize = 100;
@@ -421,20 +421,15 @@ fn accept(
             });
         }
     }
-    let customer_reference = match c
-        .customer_reference
-        .as_deref()
-        .map(|r| check_text(r, REFERENCE_MAX, Lines::Single))
-    {
-        None | Some(Err(TextProblem::Empty)) => None,
-        Some(Ok(reference)) => Some(reference),
-        Some(Err(problem)) => {
-            return Err(QuotationError::InvalidText {
-                field: "customer_reference",
-                problem,
-            });
-        }
-    };
+    let customer_reference = check_optional_text(
+        c.customer_reference.as_deref(),
+        REFERENCE_MAX,
+        Lines::Single,
+    )
+    .map_err(|problem| QuotationError::InvalidText {
+        field: "customer_reference",
+        problem,
+    })?;
     Ok(vec![QuotationEvent::QuotationAccepted(QuotationAccepted {
         revision: revision.number,
         accepted_by: c.accepted_by.clone(),

@@ -1,6 +1,6 @@
 //! How long a quotation stays open after it is sent.
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::values::ValueError;
@@ -29,11 +29,7 @@ impl ValidityDays {
     /// The last day a revision sent on `sent_on` may be accepted: valid for 30 days from
     /// 1 June means accepted up to and including 1 July, and expired from 2 July.
     pub fn last_valid_day(self, sent_on: NaiveDate) -> NaiveDate {
-        // At most 365 days after a business day: only NaiveDate::MAX could overflow, and no
-        // command is ever dated there.
-        sent_on
-            .checked_add_days(Days::new(u64::from(self.0)))
-            .unwrap_or(NaiveDate::MAX)
+        crate::ctx::days_after(sent_on, self.0)
     }
 }
 

@@ -66,7 +66,7 @@ pub use sst::SstRegistration;
 pub use state::StateCode;
 pub use tax_type::TaxType;
 pub use text::TextProblem;
-pub(crate) use text::{Lines, check_text};
+pub(crate) use text::{Lines, check_optional_text, check_text};
 pub use tin::Tin;
 pub use unit_code::UnitCode;
 
@@ -134,6 +134,14 @@ pub enum ValueError {
     QuotationNumber,
     #[error("a quotation is valid for 1 to 365 days")]
     ValidityDays,
+    #[error(
+        "a document number is written INV-, CN-, DN- or RN-, the year and a serial of at least 6 digits, e.g. INV-2026-000123"
+    )]
+    DocumentNumber,
+    #[error("payment terms are 0 to 365 days")]
+    PaymentTerms,
+    #[error("this is not an LHDN payment mode (01 to 08)")]
+    PaymentMethod,
     #[error(
         "this is not a unit of measure in LHDN's table (a UN/ECE code, e.g. C62 for one, HUR for hour)"
     )]

@@ -37,6 +37,18 @@ pub(crate) fn check_text(text: &str, max: usize, lines: Lines) -> Result<String,
     Ok(text.to_owned())
 }
 
+/// [`check_text`] for a field that may be left out: missing or blank is `None`.
+pub(crate) fn check_optional_text(
+    text: Option<&str>,
+    max: usize,
+    lines: Lines,
+) -> Result<Option<String>, TextProblem> {
+    match text.map(|t| check_text(t, max, lines)) {
+        None | Some(Err(TextProblem::Empty)) => Ok(None),
+        Some(result) => result.map(Some),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +83,20 @@ mod tests {
         assert_eq!(
             check_text("a\u{7}b", 10, Lines::Multi),
             Err(TextProblem::ControlCharacters)
+        );
+    }
+
+    #[test]
+    fn optional_text_left_blank_is_none() {
+        assert_eq!(check_optional_text(None, 3, Lines::Single), Ok(None));
+        assert_eq!(check_optional_text(Some("  "), 3, Lines::Single), Ok(None));
+        assert_eq!(
+            check_optional_text(Some(" Ali "), 3, Lines::Single),
+            Ok(Some("Ali".to_owned()))
+        );
+        assert_eq!(
+            check_optional_text(Some("Ali!"), 3, Lines::Single),
+            Err(TextProblem::TooLong { max: 3 })
         );
     }
 }

@@ -1,0 +1,115 @@
+//! What can be asked of an invoice. Fields are already-parsed values; ids and document
+//! numbers are made by the caller, so a retried command carries the same ones.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{DocumentNumber, PaymentMethod, PaymentTerms, QuotationSource};
+use crate::billing::LineInput;
+use crate::ids::{CustomerId, InvoiceId, NoteId, PaymentId};
+use crate::money::{Currency, Money};
+
+/// A command to the Invoice aggregate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InvoiceCommand {
+    Draft(DraftInvoice),
+    AmendDraft(AmendDraft),
+    Issue(IssueInvoice),
+    RecordPayment(RecordPayment),
+    IssueCreditNote(IssueNote),
+    IssueDebitNote(IssueNote),
+    IssueRefundNote(IssueNote),
+    Void(VoidInvoice),
+    RecordLhdnValidation(RecordLhdnValidation),
+    Cancel(CancelInvoice),
+}
+
+/// Drafts an invoice, its lines priced under today's SST rules. Lines may be empty (added
+/// later) but not when issued.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftInvoice {
+    pub id: InvoiceId,
+    /// A registered customer (the caller checks it exists).
+    pub customer_id: CustomerId,
+    /// Every line's prices, every payment and every note are in this currency.
+    pub currency: Currency,
+    pub lines: Vec<LineInput>,
+    pub payment_terms: PaymentTerms,
+    /// The customer's reference (their PO number): one line, at most 100 characters; blank
+    /// counts as none.
+    pub customer_reference: Option<String>,
+    /// The accepted quotation this invoice was made from, if any.
+    pub source: Option<QuotationSource>,
+}
+
+/// Replaces the draft's lines, terms and reference (a form saved whole), pricing the lines
+/// under today's SST rules. Saving it unchanged records nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmendDraft {
+    pub lines: Vec<LineInput>,
+    pub payment_terms: PaymentTerms,
+    pub customer_reference: Option<String>,
+}
+
+/// Issues the draft under `number`, dated the business day of the command: the lines are
+/// priced again under that day's SST rules, and the due date is that day plus the terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssueInvoice {
+    /// From the invoice series of the issue day's year.
+    pub number: DocumentNumber,
+}
+
+/// Records money received against the issued invoice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordPayment {
+    /// Made once by the caller: recording the same payment again changes nothing.
+    pub payment_id: PaymentId,
+    /// More than zero, in whole sen, in the invoice's currency, at most what is outstanding.
+    pub amount: Money,
+    pub method: PaymentMethod,
+    /// The bank or cheque reference: one line, at most 100 characters; blank counts as none.
+    pub reference: Option<String>,
+    /// The business day the money arrived: today or earlier.
+    pub received_on: NaiveDate,
+}
+
+/// Issues a credit, debit or refund note against the issued invoice (which one is the
+/// command's variant). The note is a document of its own, priced under the SST rules of the
+/// invoice's issue day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssueNote {
+    /// Made once by the caller: issuing the same note again changes nothing.
+    pub note_id: NoteId,
+    /// From the series of the note's kind for today's year.
+    pub number: DocumentNumber,
+    /// At least one line.
+    pub lines: Vec<LineInput>,
+    /// Why the invoice is corrected: one line, at most 300 characters.
+    pub reason: String,
+}
+
+/// Voids a draft that will never be issued. An issued invoice is corrected by notes or
+/// cancelled under LHDN's rules instead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoidInvoice {
+    /// One line, at most 300 characters.
+    pub reason: String,
+}
+
+/// Records that LHDN validated the issued invoice (sent by the LHDN submitter).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordLhdnValidation {
+    /// LHDN's document UUID.
+    pub document_uuid: String,
+    /// LHDN's long id, for the validation link and QR code.
+    pub long_id: String,
+    /// LHDN's `dateTimeValidated`: the 72-hour cancellation window runs from it.
+    pub validated_at: DateTime<Utc>,
+}
+
+/// Cancels the issued invoice: allowed while no note references it, no payment is recorded,
+/// and, once LHDN validated it, within 72 hours of validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CancelInvoice {
+    /// Sent to LHDN: one line, at most 300 characters.
+    pub reason: String,
+}
