@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::{Decimal, RoundingStrategy, prelude::ToPrimitive};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An ISO 4217 currency code such as `MYR`.
@@ -152,6 +152,22 @@ impl Money {
         }
     }
 
+    /// The amount in whole sen (hundredths), for read models that add amounts up in SQL as
+    /// integers; `None` if it holds a fraction of a sen or does not fit in an `i64`.
+    pub fn to_sen(self) -> Option<i64> {
+        let sen = self.amount.checked_mul(Decimal::ONE_HUNDRED)?;
+        if sen.fract().is_zero() {
+            sen.to_i64()
+        } else {
+            None
+        }
+    }
+
+    /// An amount of whole sen: the inverse of [`Money::to_sen`].
+    pub fn from_sen(sen: i64, currency: Currency) -> Self {
+        Self::new(Decimal::new(sen, SEN_DECIMALS), currency)
+    }
+
     /// The amount as it is written: at least two decimals (`"1234.50"`).
     pub fn amount_string(&self) -> String {
         let mut amount = self.amount.normalize();
@@ -212,6 +228,15 @@ mod tests {
 
     fn rm(s: &str) -> Money {
         Money::parse(s, "MYR").unwrap()
+    }
+
+    #[test]
+    fn whole_sen_go_to_integers_and_back() {
+        assert_eq!(rm("1234.50").to_sen(), Some(123_450));
+        assert_eq!(rm("-0.05").to_sen(), Some(-5));
+        assert_eq!(rm("0.005").to_sen(), None);
+        assert_eq!(Money::from_sen(123_450, Currency::MYR), rm("1234.50"));
+        assert_eq!(Money::from_sen(-5, Currency::MYR).amount_string(), "-0.05");
     }
 
     #[test]

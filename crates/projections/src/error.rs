@@ -10,6 +10,9 @@ pub enum ProjectionError {
     Store(#[from] StoreError),
     #[error("cannot read stored event: {0}")]
     Unreadable(#[from] UpcastError),
+    /// An event holds what a read model cannot keep: a bug or a corrupt event.
+    #[error("cannot project event: {0}")]
+    Corrupt(String),
     #[error("read model did not catch up to position {position} in time")]
     NotCaughtUp { position: i64 },
 }

@@ -6,8 +6,10 @@
 //! or skips one.
 
 pub mod checkpoint;
+pub mod customer_ledger;
 pub mod customer_list;
 mod error;
+pub mod invoice_list;
 mod read_tx;
 pub mod runner;
 
@@ -27,7 +29,19 @@ pub trait Projection: Send + Sync + std::fmt::Debug {
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError>;
 }
 
+/// A read model's amount in whole sen. Documents' figures are rounded to the sen, so this
+/// only fails on a corrupt event.
+pub(crate) fn sen(amount: niaga_domain::Money) -> Result<i64, ProjectionError> {
+    amount
+        .to_sen()
+        .ok_or_else(|| ProjectionError::Corrupt(format!("amount {amount} is not whole sen")))
+}
+
 /// Every projection Niaga runs.
 pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
-    vec![std::sync::Arc::new(customer_list::CustomerList)]
+    vec![
+        std::sync::Arc::new(customer_list::CustomerList),
+        std::sync::Arc::new(invoice_list::InvoiceList),
+        std::sync::Arc::new(customer_ledger::CustomerLedger),
+    ]
 }

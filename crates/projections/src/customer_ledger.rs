@@ -1,0 +1,220 @@
+//! A customer's account: one entry per event that moves what the customer owes (an invoice
+//! issued, a payment, a credit, debit or refund note, a cancellation), for statements.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use niaga_domain::{
+    Aggregate, business_day,
+    invoice::{Invoice, InvoiceEvent, NoteIssued},
+};
+use niaga_store::{Database, RecordedEvent, on_reader};
+use serde::Serialize;
+
+use crate::{Projection, ProjectionError, ReadTx, on_tx, sen};
+
+pub const NAME: &str = "customer_ledger";
+
+#[derive(Debug, Clone, Copy)]
+pub struct CustomerLedger;
+
+/// One entry of a customer's account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct LedgerEntry {
+    pub position: i64,
+    pub customer_id: String,
+    pub currency: String,
+    /// The day it counts from: an invoice's or note's date, the day a payment was received.
+    pub entry_on: String,
+    /// `invoice`, `payment`, `credit_note`, `debit_note`, `refund_note` or `cancellation`.
+    pub kind: String,
+    /// The invoice or note number; for a payment, the invoice it pays.
+    pub document_number: String,
+    pub invoice_id: String,
+    /// A payment's reference, or a note's or cancellation's reason.
+    pub reference: Option<String>,
+    /// Raises what the customer owes.
+    pub debit_sen: i64,
+    /// Lowers it.
+    pub credit_sen: i64,
+}
+
+impl LedgerEntry {
+    fn note(
+        position: i64,
+        kind: &str,
+        note: &NoteIssued,
+        debit: bool,
+    ) -> Result<Self, ProjectionError> {
+        let amount = sen(note.totals.payable())?;
+        Ok(Self {
+            position,
+            customer_id: note.customer_id.to_string(),
+            currency: note.totals.payable().currency().to_string(),
+            entry_on: note.issued_on.to_string(),
+            kind: kind.to_owned(),
+            document_number: note.number.to_string(),
+            invoice_id: note.invoice_id.to_string(),
+            reference: Some(note.reason.clone()),
+            debit_sen: if debit { amount } else { 0 },
+            credit_sen: if debit { 0 } else { amount },
+        })
+    }
+}
+
+async fn record(tx: &mut ReadTx, entry: &LedgerEntry) -> Result<(), ProjectionError> {
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO customer_ledger (position, customer_id, currency, entry_on, kind, \
+         document_number, invoice_id, reference, debit_sen, credit_sen) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (position) DO NOTHING",
+    )
+    .bind(entry.position)
+    .bind(&entry.customer_id)
+    .bind(&entry.currency)
+    .bind(&entry.entry_on)
+    .bind(&entry.kind)
+    .bind(&entry.document_number)
+    .bind(&entry.invoice_id)
+    .bind(&entry.reference)
+    .bind(entry.debit_sen)
+    .bind(entry.credit_sen)
+    .execute(conn)
+    .await
+    .map(drop))?;
+    Ok(())
+}
+
+#[async_trait]
+impl Projection for CustomerLedger {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
+        if event.stream.stream_type != Invoice::STREAM_TYPE {
+            return Ok(());
+        }
+        let position = event.position;
+        let entry = match niaga_store::decode::<InvoiceEvent>(event)? {
+            InvoiceEvent::InvoiceIssued(e) => LedgerEntry {
+                position,
+                customer_id: e.customer_id.to_string(),
+                currency: e.totals.payable().currency().to_string(),
+                entry_on: e.issued_on.to_string(),
+                kind: "invoice".into(),
+                document_number: e.number.to_string(),
+                invoice_id: e.invoice_id.to_string(),
+                reference: None,
+                debit_sen: sen(e.totals.payable())?,
+                credit_sen: 0,
+            },
+            InvoiceEvent::PaymentRecorded(e) => LedgerEntry {
+                position,
+                customer_id: e.customer_id.to_string(),
+                currency: e.amount.currency().to_string(),
+                entry_on: e.received_on.to_string(),
+                kind: "payment".into(),
+                document_number: e.invoice_number.to_string(),
+                invoice_id: e.invoice_id.to_string(),
+                reference: e.reference,
+                debit_sen: 0,
+                credit_sen: sen(e.amount)?,
+            },
+            InvoiceEvent::CreditNoteIssued(e) => {
+                LedgerEntry::note(position, "credit_note", &e, false)?
+            }
+            InvoiceEvent::DebitNoteIssued(e) => {
+                LedgerEntry::note(position, "debit_note", &e, true)?
+            }
+            // Money given back raises the balance from below zero towards it.
+            InvoiceEvent::RefundNoteIssued(e) => {
+                LedgerEntry::note(position, "refund_note", &e, true)?
+            }
+            InvoiceEvent::InvoiceCancelled(e) => {
+                // Only an invoice with no payments or notes can be cancelled, so the reversal
+                // is its own entry, taken back whole.
+                let invoice_id = e.invoice_id.to_string();
+                let issued: Option<LedgerEntry> = on_tx!(tx, conn => sqlx::query_as(
+                    "SELECT * FROM customer_ledger WHERE invoice_id = $1 AND kind = 'invoice'",
+                )
+                .bind(&invoice_id)
+                .fetch_optional(conn)
+                .await)?;
+                let Some(issued) = issued else {
+                    return Ok(());
+                };
+                LedgerEntry {
+                    position,
+                    entry_on: business_day(e.cancelled_at).to_string(),
+                    kind: "cancellation".into(),
+                    reference: Some(e.reason),
+                    debit_sen: 0,
+                    credit_sen: issued.debit_sen,
+                    ..issued
+                }
+            }
+            InvoiceEvent::InvoiceDrafted(_)
+            | InvoiceEvent::InvoiceDraftAmended(_)
+            | InvoiceEvent::InvoiceVoided(_)
+            | InvoiceEvent::InvoiceValidatedByLhdn(_) => return Ok(()),
+        };
+        record(tx, &entry).await
+    }
+}
+
+/// A customer's statement of account for a period, in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Statement {
+    /// What the customer owed at the start of `from` (everything before it).
+    pub opening_sen: i64,
+    /// The entries from `from` to `to`, both included, by date then as recorded.
+    pub entries: Vec<LedgerEntry>,
+    /// Opening + debits − credits of the entries.
+    pub closing_sen: i64,
+}
+
+/// The most entries one statement lists; a longer period is asked for in parts.
+pub const STATEMENT_MAX_ENTRIES: u32 = 5_000;
+
+/// The statement of `customer_id` in `currency` from `from` to `to`; served by
+/// `customer_ledger_statement`. `None` when the period holds more than
+/// [`STATEMENT_MAX_ENTRIES`] entries.
+pub async fn statement(
+    db: &Database,
+    customer_id: &str,
+    currency: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Option<Statement>, ProjectionError> {
+    let (from, to) = (from.to_string(), to.to_string());
+    let opening_sen: i64 = on_reader!(db, pool => sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(debit_sen - credit_sen), 0) AS BIGINT) FROM customer_ledger \
+         WHERE customer_id = $1 AND currency = $2 AND entry_on < $3",
+    )
+    .bind(customer_id)
+    .bind(currency)
+    .bind(&from)
+    .fetch_one(pool)
+    .await)?;
+    let entries: Vec<LedgerEntry> = on_reader!(db, pool => sqlx::query_as(
+        "SELECT * FROM customer_ledger WHERE customer_id = $1 AND currency = $2 \
+         AND entry_on >= $3 AND entry_on <= $4 ORDER BY entry_on, position LIMIT $5",
+    )
+    .bind(customer_id)
+    .bind(currency)
+    .bind(&from)
+    .bind(&to)
+    .bind(i64::from(STATEMENT_MAX_ENTRIES) + 1)
+    .fetch_all(pool)
+    .await)?;
+    if entries.len() > STATEMENT_MAX_ENTRIES as usize {
+        return Ok(None);
+    }
+    let closing_sen = entries.iter().fold(opening_sen, |balance, e| {
+        balance + e.debit_sen - e.credit_sen
+    });
+    Ok(Some(Statement {
+        opening_sen,
+        entries,
+        closing_sen,
+    }))
+}

@@ -1,0 +1,243 @@
+//! The invoice list: one row per invoice with where it stands (status, what is charged,
+//! settled and outstanding), for the list screen, a customer's invoices and receivables.
+
+use async_trait::async_trait;
+use chrono::{DateTime, SecondsFormat, Utc};
+use niaga_domain::{
+    Aggregate, Money,
+    invoice::{Invoice, InvoiceEvent, InvoiceStanding, InvoiceStatus},
+    money::Currency,
+};
+use niaga_store::{Database, RecordedEvent, on_reader};
+use serde::Serialize;
+
+use crate::{Projection, ProjectionError, ReadTx, on_tx, sen};
+
+pub const NAME: &str = "invoice_list";
+
+#[derive(Debug, Clone, Copy)]
+pub struct InvoiceList;
+
+/// One row of the invoice list, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct InvoiceSummary {
+    pub invoice_id: String,
+    pub customer_id: String,
+    pub number: Option<String>,
+    pub status: String,
+    pub currency: String,
+    pub total_sen: i64,
+    pub charged_sen: i64,
+    pub settled_sen: i64,
+    pub credit_notes: i64,
+    pub issued_on: Option<String>,
+    pub due_on: Option<String>,
+    pub quotation_id: Option<String>,
+    pub drafted_at: String,
+    pub drafted_position: i64,
+}
+
+impl InvoiceSummary {
+    /// What the customer still owes (negative: what the company owes back).
+    pub fn outstanding_sen(&self) -> i64 {
+        self.charged_sen - self.settled_sen
+    }
+
+    fn currency(&self) -> Result<Currency, ProjectionError> {
+        Currency::parse(&self.currency)
+            .map_err(|_| ProjectionError::Corrupt(format!("currency {}", self.currency)))
+    }
+
+    /// The status the figures give, by the invoice's own rule.
+    fn restate(&mut self, voided: bool, cancelled: bool) -> Result<(), ProjectionError> {
+        let currency = self.currency()?;
+        let standing = InvoiceStanding {
+            issued: self.number.is_some(),
+            voided,
+            cancelled,
+            charged: Money::from_sen(self.charged_sen, currency),
+            settled: Money::from_sen(self.settled_sen, currency),
+            credited: self.credit_notes > 0,
+        };
+        self.status = status_text(InvoiceStatus::of(&standing)).to_owned();
+        Ok(())
+    }
+}
+
+/// How a status is stored and filtered on: the same words as the API's.
+pub fn status_text(status: InvoiceStatus) -> &'static str {
+    match status {
+        InvoiceStatus::Draft => "draft",
+        InvoiceStatus::Issued => "issued",
+        InvoiceStatus::PartlyPaid => "partly_paid",
+        InvoiceStatus::Paid => "paid",
+        InvoiceStatus::Credited => "credited",
+        InvoiceStatus::RefundDue => "refund_due",
+        InvoiceStatus::Voided => "voided",
+        InvoiceStatus::Cancelled => "cancelled",
+    }
+}
+
+fn time_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+async fn load(tx: &mut ReadTx, id: &str) -> Result<Option<InvoiceSummary>, ProjectionError> {
+    Ok(
+        on_tx!(tx, conn => sqlx::query_as("SELECT * FROM invoice_list WHERE invoice_id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await)?,
+    )
+}
+
+async fn save(tx: &mut ReadTx, row: &InvoiceSummary) -> Result<(), ProjectionError> {
+    on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO invoice_list (invoice_id, customer_id, number, status, currency, total_sen, \
+         charged_sen, settled_sen, credit_notes, issued_on, due_on, quotation_id, drafted_at, \
+         drafted_position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+         ON CONFLICT (invoice_id) DO UPDATE SET number = EXCLUDED.number, \
+         status = EXCLUDED.status, total_sen = EXCLUDED.total_sen, \
+         charged_sen = EXCLUDED.charged_sen, settled_sen = EXCLUDED.settled_sen, \
+         credit_notes = EXCLUDED.credit_notes, issued_on = EXCLUDED.issued_on, \
+         due_on = EXCLUDED.due_on",
+    )
+    .bind(&row.invoice_id)
+    .bind(&row.customer_id)
+    .bind(&row.number)
+    .bind(&row.status)
+    .bind(&row.currency)
+    .bind(row.total_sen)
+    .bind(row.charged_sen)
+    .bind(row.settled_sen)
+    .bind(row.credit_notes)
+    .bind(&row.issued_on)
+    .bind(&row.due_on)
+    .bind(&row.quotation_id)
+    .bind(&row.drafted_at)
+    .bind(row.drafted_position)
+    .execute(conn)
+    .await
+    .map(drop))?;
+    Ok(())
+}
+
+#[async_trait]
+impl Projection for InvoiceList {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
+        if event.stream.stream_type != Invoice::STREAM_TYPE {
+            return Ok(());
+        }
+        let id = event.stream.stream_id.as_str();
+        let decoded = niaga_store::decode::<InvoiceEvent>(event)?;
+        if let InvoiceEvent::InvoiceDrafted(e) = &decoded {
+            let mut row = InvoiceSummary {
+                invoice_id: id.to_owned(),
+                customer_id: e.customer_id.to_string(),
+                number: None,
+                status: String::new(),
+                currency: e.currency.to_string(),
+                total_sen: sen(e.totals.payable())?,
+                charged_sen: 0,
+                settled_sen: 0,
+                credit_notes: 0,
+                issued_on: None,
+                due_on: None,
+                quotation_id: e.source.as_ref().map(|s| s.quotation_id.to_string()),
+                drafted_at: time_text(event.recorded_at),
+                drafted_position: event.position,
+            };
+            row.restate(false, false)?;
+            return save(tx, &row).await;
+        }
+        // Every other event follows the draft in its stream, so its row exists.
+        let Some(mut row) = load(tx, id).await? else {
+            return Ok(());
+        };
+        let (mut voided, mut cancelled) = (false, false);
+        match decoded {
+            InvoiceEvent::InvoiceDrafted(_) | InvoiceEvent::InvoiceValidatedByLhdn(_) => {}
+            InvoiceEvent::InvoiceDraftAmended(e) => row.total_sen = sen(e.totals.payable())?,
+            InvoiceEvent::InvoiceIssued(e) => {
+                row.number = Some(e.number.to_string());
+                row.total_sen = sen(e.totals.payable())?;
+                row.charged_sen = row.total_sen;
+                row.issued_on = Some(e.issued_on.to_string());
+                row.due_on = Some(e.due_on.to_string());
+            }
+            InvoiceEvent::PaymentRecorded(e) => row.settled_sen += sen(e.amount)?,
+            InvoiceEvent::CreditNoteIssued(e) => {
+                row.charged_sen -= sen(e.totals.payable())?;
+                row.credit_notes += 1;
+            }
+            InvoiceEvent::DebitNoteIssued(e) => row.charged_sen += sen(e.totals.payable())?,
+            InvoiceEvent::RefundNoteIssued(e) => row.settled_sen -= sen(e.totals.payable())?,
+            InvoiceEvent::InvoiceVoided(_) => voided = true,
+            InvoiceEvent::InvoiceCancelled(_) => cancelled = true,
+        }
+        // Voided and cancelled are final: once stored, they stay.
+        voided |= row.status == status_text(InvoiceStatus::Voided);
+        cancelled |= row.status == status_text(InvoiceStatus::Cancelled);
+        row.restate(voided, cancelled)?;
+        save(tx, &row).await
+    }
+}
+
+/// What the invoice list screen asks for.
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceFilter {
+    pub status: Option<InvoiceStatus>,
+    pub customer_id: Option<String>,
+    /// Continue below this drafted position, from the previous page.
+    pub before: Option<i64>,
+    pub limit: u32,
+}
+
+/// A page of the list, newest first, and where the next one starts.
+#[derive(Debug, Clone)]
+pub struct InvoicePage {
+    pub items: Vec<InvoiceSummary>,
+    pub next: Option<i64>,
+}
+
+/// A page of invoices, newest first; served by `invoice_list_by_status`,
+/// `invoice_list_by_customer` or `invoice_list_newest`.
+pub async fn list(db: &Database, filter: &InvoiceFilter) -> Result<InvoicePage, ProjectionError> {
+    let limit = i64::from(filter.limit.clamp(1, 200));
+    let status = filter.status.map(status_text);
+    // Only the filters asked for go into the statement, so the planner picks the index that
+    // serves them (a `$1 IS NULL OR …` condition would hide it from a generic plan).
+    let mut conditions = vec!["drafted_position < $1".to_owned()];
+    if status.is_some() {
+        conditions.push(format!("status = ${}", conditions.len() + 1));
+    }
+    if filter.customer_id.is_some() {
+        conditions.push(format!("customer_id = ${}", conditions.len() + 1));
+    }
+    let sql = format!(
+        "SELECT * FROM invoice_list WHERE {} ORDER BY drafted_position DESC LIMIT ${}",
+        conditions.join(" AND "),
+        conditions.len() + 1
+    );
+    let mut items: Vec<InvoiceSummary> = on_reader!(db, pool => {
+        let mut query = sqlx::query_as(&sql).bind(filter.before.unwrap_or(i64::MAX));
+        if let Some(status) = status {
+            query = query.bind(status);
+        }
+        if let Some(customer_id) = &filter.customer_id {
+            query = query.bind(customer_id);
+        }
+        query.bind(limit + 1).fetch_all(pool).await
+    })?;
+    let next = if items.len() as i64 > limit {
+        items.truncate(usize::try_from(limit).unwrap_or(0));
+        items.last().map(|last| last.drafted_position)
+    } else {
+        None
+    };
+    Ok(InvoicePage { items, next })
+}

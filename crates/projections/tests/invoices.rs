@@ -1,0 +1,291 @@
+//! The invoice list and the customer ledger on both back ends, fed by real invoice commands:
+//! statuses and figures follow payments and notes, and a statement adds up.
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use chrono::{Datelike, NaiveDate, TimeDelta};
+use niaga_domain::{
+    Ctx, Money,
+    billing::LineInput,
+    ids::{CustomerId, InvoiceId, NoteId, PaymentId},
+    invoice::{
+        CancelInvoice, DocumentKind, DocumentNumber, Invoice, InvoiceCommand, InvoiceStatus,
+        IssueInvoice, IssueNote, PaymentMethod, RecordPayment,
+    },
+    testing::{sample_calibration_line, sample_invoice, test_ctx},
+};
+use niaga_projections::{
+    Projection, checkpoint,
+    customer_ledger::{self, CustomerLedger},
+    invoice_list::{self, InvoiceFilter, InvoiceList},
+    runner,
+};
+use niaga_store::{CommandHandler, CommandOptions, Database, NumberSeries, Outcome};
+use uuid::Uuid;
+
+/// Runs `projection` until it has applied the event at `position`. One pass may stop short
+/// on PostgreSQL: an open transaction anywhere on the server holds the feed back.
+async fn catch_up_to(projection: &dyn Projection, db: &Database, position: i64) {
+    let store = db.event_store();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        runner::catch_up(projection, db, store.as_ref())
+            .await
+            .unwrap();
+        if checkpoint::has_applied(db, projection.name(), position)
+            .await
+            .unwrap()
+        {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never reached {position}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+struct Books {
+    invoices: CommandHandler<Invoice>,
+    ctx: Ctx,
+    last: i64,
+}
+
+impl Books {
+    async fn run(
+        &mut self,
+        id: InvoiceId,
+        command: InvoiceCommand,
+    ) -> Outcome<niaga_domain::invoice::InvoiceEvent> {
+        let outcome = self
+            .invoices
+            .execute(
+                &id.to_string(),
+                &command,
+                &self.ctx,
+                &CommandOptions::default(),
+            )
+            .await
+            .unwrap();
+        self.last = outcome.position.unwrap_or(self.last);
+        outcome
+    }
+
+    /// Takes the next number of `kind`'s series and runs the command made from it.
+    async fn numbered(
+        &mut self,
+        id: InvoiceId,
+        kind: DocumentKind,
+        command: impl Fn(DocumentNumber) -> InvoiceCommand + Send + Sync,
+    ) {
+        let year = self.ctx.business_day().year();
+        let series = NumberSeries::new(kind.series(), year);
+        let outcome = self
+            .invoices
+            .execute_numbered(
+                &id.to_string(),
+                &series,
+                &|n| command(DocumentNumber::new(kind, year, n).unwrap()),
+                &self.ctx,
+                &CommandOptions::default(),
+            )
+            .await
+            .unwrap();
+        self.last = outcome.position.unwrap();
+    }
+
+    async fn draft(&mut self, customer: CustomerId) -> InvoiceId {
+        let id = InvoiceId::from_uuid(Uuid::now_v7());
+        self.run(
+            id,
+            InvoiceCommand::Draft(sample_invoice(id, customer).unwrap()),
+        )
+        .await;
+        id
+    }
+
+    async fn issue(&mut self, id: InvoiceId) {
+        self.numbered(id, DocumentKind::Invoice, |number| {
+            InvoiceCommand::Issue(IssueInvoice { number })
+        })
+        .await;
+    }
+
+    async fn pay(&mut self, id: InvoiceId, amount: &str) {
+        let received_on = self.ctx.business_day();
+        self.run(
+            id,
+            InvoiceCommand::RecordPayment(RecordPayment {
+                payment_id: PaymentId::from_uuid(Uuid::now_v7()),
+                amount: Money::parse(amount, "MYR").unwrap(),
+                method: PaymentMethod::BankTransfer,
+                reference: Some("MBB 889123".into()),
+                received_on,
+            }),
+        )
+        .await;
+    }
+
+    async fn credit(&mut self, id: InvoiceId, line: LineInput) {
+        let note_id = NoteId::from_uuid(Uuid::now_v7());
+        self.numbered(id, DocumentKind::CreditNote, |number| {
+            InvoiceCommand::IssueCreditNote(IssueNote {
+                note_id,
+                number,
+                lines: vec![line.clone()],
+                reason: "One weight was not calibrated".into(),
+            })
+        })
+        .await;
+    }
+
+    async fn caught_up(&self, db: &Database) {
+        catch_up_to(&InvoiceList, db, self.last).await;
+        catch_up_to(&CustomerLedger, db, self.last).await;
+    }
+}
+
+fn sen(amount: Money) -> i64 {
+    amount.to_sen().unwrap()
+}
+
+async fn invoices_and_statements_follow_payments_notes_and_cancellations(db: Database) {
+    let mut books = Books {
+        invoices: CommandHandler::new(db.event_store()),
+        ctx: test_ctx(),
+        last: 0,
+    };
+    let customer = CustomerId::from_uuid(Uuid::now_v7());
+    let other = CustomerId::from_uuid(Uuid::now_v7());
+
+    let paid_in_part = books.draft(customer).await;
+    books.issue(paid_in_part).await;
+    books.pay(paid_in_part, "100.00").await;
+    books
+        .credit(paid_in_part, sample_calibration_line().unwrap())
+        .await;
+    let draft = books.draft(customer).await;
+    let cancelled = books.draft(customer).await;
+    books.issue(cancelled).await;
+    books
+        .run(
+            cancelled,
+            InvoiceCommand::Cancel(CancelInvoice {
+                reason: "Issued to the wrong branch".into(),
+            }),
+        )
+        .await;
+    let elsewhere = books.draft(other).await;
+    books.issue(elsewhere).await;
+    books.caught_up(&db).await;
+
+    // The list: newest first, with the aggregate's own figures and status.
+    let state = books
+        .invoices
+        .load(&paid_in_part.to_string())
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let record = state.drafted().unwrap();
+    let mine = InvoiceFilter {
+        customer_id: Some(customer.to_string()),
+        limit: 50,
+        ..InvoiceFilter::default()
+    };
+    let page = invoice_list::list(&db, &mine).await.unwrap();
+    let ids: Vec<_> = page.items.iter().map(|i| i.invoice_id.clone()).collect();
+    assert_eq!(
+        ids,
+        [cancelled, draft, paid_in_part].map(|id| id.to_string())
+    );
+    let row = &page.items[2];
+    assert_eq!(row.status, "partly_paid");
+    assert_eq!(record.status(), InvoiceStatus::PartlyPaid);
+    assert_eq!(row.number.as_deref(), Some("INV-2026-000001"));
+    assert_eq!(row.charged_sen, sen(record.charged()));
+    assert_eq!(row.settled_sen, 10_000);
+    assert_eq!(row.outstanding_sen(), sen(record.outstanding()));
+    assert_eq!(page.items[1].status, "draft");
+    assert_eq!(page.items[1].number, None);
+    assert_eq!(page.items[0].status, "cancelled");
+    assert_eq!(page.items[0].number.as_deref(), Some("INV-2026-000002"));
+
+    let drafts = InvoiceFilter {
+        status: Some(InvoiceStatus::Draft),
+        limit: 50,
+        ..InvoiceFilter::default()
+    };
+    let drafts = invoice_list::list(&db, &drafts).await.unwrap();
+    assert_eq!(drafts.items.len(), 1);
+    // Pages continue where the last one stopped.
+    let first = invoice_list::list(
+        &db,
+        &InvoiceFilter {
+            limit: 2,
+            ..mine.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(first.items.len(), 2);
+    let rest = invoice_list::list(
+        &db,
+        &InvoiceFilter {
+            before: first.next,
+            limit: 2,
+            ..mine.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(rest.items[0].invoice_id, paid_in_part.to_string());
+    assert_eq!(rest.next, None);
+
+    // The statement: the cancelled invoice comes and goes, the other customer is not there.
+    let today = books.ctx.business_day();
+    let statement = customer_ledger::statement(&db, &customer.to_string(), "MYR", today, today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(statement.opening_sen, 0);
+    let kinds: Vec<_> = statement.entries.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "invoice",
+            "payment",
+            "credit_note",
+            "invoice",
+            "cancellation"
+        ]
+    );
+    assert_eq!(statement.closing_sen, sen(record.outstanding()));
+    assert_eq!(statement.entries[2].document_number, "CN-2026-000001");
+    assert_eq!(
+        statement.entries[1].reference.as_deref(),
+        Some("MBB 889123")
+    );
+
+    // The next period opens with what this one closed at.
+    let tomorrow = today + TimeDelta::days(1);
+    let later = customer_ledger::statement(
+        &db,
+        &customer.to_string(),
+        "MYR",
+        tomorrow,
+        NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        (later.opening_sen, later.entries.len()),
+        (statement.closing_sen, 0)
+    );
+    assert_eq!(later.closing_sen, statement.closing_sen);
+}
+
+niaga_store::on_both_backends!(invoices_and_statements_follow_payments_notes_and_cancellations);
