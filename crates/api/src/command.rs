@@ -191,6 +191,10 @@ pub struct CommandAccepted {
     pub version: u64,
     /// `null` when the command changed nothing.
     pub position: Option<i64>,
+    /// The document number the command gave (issuing an invoice or a note), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "INV-2026-000123")]
+    pub number: Option<String>,
     #[serde(skip)]
     status: StatusCode,
     #[serde(skip)]
@@ -215,6 +219,7 @@ impl CommandAccepted {
             id: id.to_string(),
             version: outcome.version,
             position: outcome.position,
+            number: None,
             status,
             replayed: outcome.replayed,
             location: None,
@@ -222,6 +227,12 @@ impl CommandAccepted {
     }
 
     /// Adds a `Location` header (the new resource's URL, for 201).
+    /// Names the document number the command gave.
+    pub fn numbered(mut self, number: impl ToString) -> Self {
+        self.number = Some(number.to_string());
+        self
+    }
+
     pub fn at(mut self, location: impl Into<String>) -> Self {
         self.location = Some(location.into());
         self

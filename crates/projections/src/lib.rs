@@ -10,6 +10,7 @@ pub mod customer_ledger;
 pub mod customer_list;
 mod error;
 pub mod invoice_list;
+pub mod quotation_list;
 mod read_tx;
 pub mod runner;
 
@@ -43,5 +44,6 @@ pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
         std::sync::Arc::new(customer_list::CustomerList),
         std::sync::Arc::new(invoice_list::InvoiceList),
         std::sync::Arc::new(customer_ledger::CustomerLedger),
+        std::sync::Arc::new(quotation_list::QuotationList),
     ]
 }

@@ -87,7 +87,7 @@ impl Books {
             .execute_numbered(
                 &id.to_string(),
                 &series,
-                &|n| command(DocumentNumber::new(kind, year, n).unwrap()),
+                &|n| DocumentNumber::new(kind, year, n).ok().map(&command),
                 &self.ctx,
                 &CommandOptions::default(),
             )

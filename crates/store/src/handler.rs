@@ -86,7 +86,7 @@ enum Decision<'a, A: Aggregate> {
     Plain(&'a A::Command),
     Numbered {
         series: &'a NumberSeries,
-        command: &'a (dyn Fn(u64) -> A::Command + Send + Sync),
+        command: &'a (dyn Fn(u64) -> Option<A::Command> + Send + Sync),
     },
 }
 
@@ -149,7 +149,8 @@ where
     }
 
     /// Like [`CommandHandler::execute`], for a command that takes the next number of
-    /// `series` (issuing an invoice): `command` makes the command from the number, and the
+    /// `series` (issuing an invoice): `command` makes the command from the number (`None`:
+    /// no command can carry it, a bug reported as a corrupt store), and the
     /// number is taken in the append's transaction, so a refused or lost command leaves no
     /// gap in the series (docs/decisions/0010-gapless-document-numbers.md).
     #[instrument(skip_all, fields(stream_type = A::STREAM_TYPE, stream_id = %stream_id, series = %series.name, actor = %ctx.actor, correlation_id = %ctx.correlation_id))]
@@ -157,7 +158,7 @@ where
         &self,
         stream_id: &str,
         series: &NumberSeries,
-        command: &(dyn Fn(u64) -> A::Command + Send + Sync),
+        command: &(dyn Fn(u64) -> Option<A::Command> + Send + Sync),
         ctx: &Ctx,
         options: &CommandOptions,
     ) -> Result<Outcome<A::Event>, CommandError<A::Error>> {
@@ -310,7 +311,11 @@ where
                 // through `decided`. Nothing to write takes no number.
                 let decided = Mutex::new(None);
                 let build = |number: u64| {
-                    let result = loaded.state.decide(&command(number), ctx);
+                    let result = match command(number) {
+                        Some(command) => loaded.state.decide(&command, ctx),
+                        // Nothing is decided; `result` below reports it.
+                        None => return None,
+                    };
                     let append = match &result {
                         Ok(events) if !events.is_empty() => append(events).ok(),
                         _ => None,
@@ -319,10 +324,14 @@ where
                     append
                 };
                 let committed = self.store.append_numbered(series, &build).await?;
-                let result = decided
-                    .into_inner()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .unwrap_or_else(|| Ok(Vec::new()));
+                let Some(result) = decided.into_inner().unwrap_or_else(PoisonError::into_inner)
+                else {
+                    return Err(StoreError::Corrupt(format!(
+                        "the {} series of {} gave a number no command can carry",
+                        series.name, series.year
+                    ))
+                    .into());
+                };
                 match (committed, result) {
                     (_, Err(refusal)) => Ok(Written::Refused(refusal)),
                     (Some(committed), Ok(events)) => Ok(Written::Committed(committed, events)),

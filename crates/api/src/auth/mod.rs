@@ -20,8 +20,8 @@ pub use password::{
     MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, check_password_policy, hash_password, verify_password,
 };
 pub use role::{
-    ADMIN_ONLY, ANY_STAFF, AUDIT_READ, FEED_READERS, FINANCE_WRITE, Role, SALES_WRITE, STAFF_WRITE,
-    WAREHOUSE_WRITE,
+    ADMIN_ONLY, ANY_STAFF, AUDIT_READ, FEED_READERS, FINANCE_WRITE, Role, SALES_OR_FINANCE_WRITE,
+    SALES_WRITE, STAFF_WRITE, WAREHOUSE_WRITE,
 };
 
 use crate::secret::Secret;

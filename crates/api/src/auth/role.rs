@@ -80,6 +80,9 @@ pub const STAFF_WRITE: &[Role] = &[Role::Admin, Role::Sales, Role::Finance, Role
 pub const SALES_WRITE: &[Role] = &[Role::Admin, Role::Sales];
 /// Changes to invoices and payments.
 pub const FINANCE_WRITE: &[Role] = &[Role::Admin, Role::Finance];
+/// Turning an accepted quotation into a draft invoice: where sales hands over to finance,
+/// so either side may do it.
+pub const SALES_OR_FINANCE_WRITE: &[Role] = &[Role::Admin, Role::Sales, Role::Finance];
 /// Changes to stock and deliveries.
 pub const WAREHOUSE_WRITE: &[Role] = &[Role::Admin, Role::Warehouse];
 /// Reading the event feed (`/events`, `/events/stream`): the integrator, whose only purpose it
@@ -105,6 +108,7 @@ mod tests {
             STAFF_WRITE,
             SALES_WRITE,
             FINANCE_WRITE,
+            SALES_OR_FINANCE_WRITE,
             WAREHOUSE_WRITE,
         ] {
             assert!(!set.contains(&Role::Auditor), "{set:?}");
@@ -128,6 +132,7 @@ mod tests {
             STAFF_WRITE,
             SALES_WRITE,
             FINANCE_WRITE,
+            SALES_OR_FINANCE_WRITE,
             WAREHOUSE_WRITE,
         ] {
             assert!(!set.contains(&Role::Integrator), "{set:?}");

@@ -8,9 +8,15 @@
 
 mod audit;
 mod auth;
+mod catch_up;
 mod customers;
 mod events;
 mod health;
+mod invoices;
+pub(crate) mod lines;
+pub(crate) mod money;
+mod page_cursor;
+mod quotations;
 mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -25,5 +31,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(customers::router())
         .merge(events::router())
+        .merge(invoices::router())
+        .merge(quotations::router())
         .merge(users::router())
 }

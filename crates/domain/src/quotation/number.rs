@@ -33,6 +33,12 @@ impl QuotationNumber {
         }
     }
 
+    /// The `serial`-th number of `year`'s series: `QUO-2026-0042`. The serial is zero-padded
+    /// to four digits and grows to eight; a larger serial is not a number a series reaches.
+    pub fn new(year: i32, serial: u64) -> Self {
+        Self(format!("QUO-{year:04}-{serial:04}"))
+    }
+
     /// The number of one revision as printed: `QUO-2026-0042 r2`.
     pub fn with_revision(&self, revision: RevisionNumber) -> String {
         format!("{} {revision}", self.0)
@@ -96,6 +102,17 @@ mod tests {
                 Err(ValueError::QuotationNumber),
                 "{input}"
             );
+        }
+    }
+
+    #[test]
+    fn a_number_is_made_from_the_year_and_its_serial() {
+        assert_eq!(QuotationNumber::new(2026, 1).as_str(), "QUO-2026-0001");
+        assert_eq!(QuotationNumber::new(2026, 42).as_str(), "QUO-2026-0042");
+        assert_eq!(QuotationNumber::new(2026, 12345).as_str(), "QUO-2026-12345");
+        for (year, serial) in [(2026, 1), (2027, 9999), (2026, 12_345_678)] {
+            let number = QuotationNumber::new(year, serial);
+            assert_eq!(QuotationNumber::parse(number.as_str()), Ok(number));
         }
     }
 

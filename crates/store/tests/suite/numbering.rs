@@ -118,7 +118,7 @@ async fn sixteen_concurrent_issuers_take_unique_numbers_without_gaps(db: Databas
                     .execute_numbered(
                         id,
                         &series,
-                        &TallyCommand::Stamp,
+                        &|n| Some(TallyCommand::Stamp(n)),
                         &test_ctx(),
                         &CommandOptions::default(),
                     )
@@ -149,7 +149,7 @@ async fn sixteen_concurrent_issuers_take_unique_numbers_without_gaps(db: Databas
         .execute_numbered(
             &next,
             &series,
-            &TallyCommand::Stamp,
+            &|n| Some(TallyCommand::Stamp(n)),
             &test_ctx(),
             &CommandOptions::default(),
         )

@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use niaga_domain::{
-    Money,
     customer::{
         AddContact, AmendCustomerDetails, CustomerDetails, CustomerKind, InteractionKind,
         LoseOpportunity, MoveOpportunity, OpenOpportunity, OpenStage, OpportunitySource,
@@ -19,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+pub use crate::http::money::MoneyBody;
 use crate::{error::Result, validate::Validator};
 
 /// Company or individual: decides which TIN and identification are acceptable.
@@ -276,17 +276,6 @@ impl From<SourceBody> for OpportunitySource {
     }
 }
 
-/// An amount of money: a decimal string and its ISO 4217 currency.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MoneyBody {
-    /// A decimal string, never a JSON number, so no float can creep in.
-    #[schema(example = "12500.00")]
-    pub amount: String,
-    #[schema(example = "MYR")]
-    pub currency: String,
-}
-
 /// A sales opportunity; it starts as a lead.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -305,10 +294,7 @@ pub struct OpportunityBody {
 impl OpportunityBody {
     pub fn open(&self, opportunity_id: OpportunityId) -> Result<OpenOpportunity> {
         let mut v = Validator::new();
-        let value = v.check(
-            "/expected_value",
-            Money::parse(&self.expected_value.amount, &self.expected_value.currency),
-        );
+        let value = v.check("/expected_value", self.expected_value.parse());
         v.build(|| {
             Some(OpenOpportunity {
                 opportunity_id,

@@ -3,15 +3,8 @@
 // path that this lint flags, outside the handler where an item-level allow would reach.
 #![allow(unused_qualifications)]
 
-use std::time::Duration;
-
 use axum::extract::State;
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use niaga_projections::{
-    ProjectionError,
-    customer_list::{self, CustomerSearch, CustomerSummary},
-    runner,
-};
+use niaga_projections::customer_list::{self, CustomerSearch, CustomerSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -20,10 +13,8 @@ use crate::{
     auth::{ANY_STAFF, CurrentUser},
     error::{ApiError, Problem, Result},
     extract::Query,
+    http::{catch_up::caught_up, page_cursor},
 };
-
-/// How long a query waits for the read model to reach `min_position` before answering 503.
-const CATCH_UP_WAIT: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -83,19 +74,6 @@ pub(crate) struct CustomerList {
     next: Option<String>,
 }
 
-/// The opaque page cursor: the last row's (name key, id).
-fn encode_cursor((key, id): &(String, String)) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::json!([key, id]).to_string())
-}
-
-fn decode_cursor(cursor: &str) -> Result<(String, String)> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .ok_or_else(|| ApiError::BadRequest("`after` is not a cursor this API gave out".into()))
-}
-
 /// List customers, searchable by name or TIN prefix, in pages.
 #[utoipa::path(
     get,
@@ -116,17 +94,14 @@ pub(crate) async fn list_customers(
     Query(params): Query<ListParams>,
 ) -> Result<axum::Json<CustomerList>> {
     user.require(ANY_STAFF)?;
-    if let Some(position) = params.min_position {
-        runner::wait_for(state.db(), customer_list::NAME, position, CATCH_UP_WAIT)
-            .await
-            .map_err(|error| match error {
-                ProjectionError::NotCaughtUp { .. } => ApiError::ServiceUnavailable,
-                other => ApiError::internal(other),
-            })?;
-    }
+    caught_up(&state, customer_list::NAME, params.min_position).await?;
     let search = CustomerSearch {
         query: params.q,
-        after: params.after.as_deref().map(decode_cursor).transpose()?,
+        after: params
+            .after
+            .as_deref()
+            .map(page_cursor::decode)
+            .transpose()?,
         limit: params.limit.unwrap_or(50),
     };
     let page = customer_list::search(state.db(), &search)
@@ -134,6 +109,6 @@ pub(crate) async fn list_customers(
         .map_err(ApiError::internal)?;
     Ok(axum::Json(CustomerList {
         items: page.items.into_iter().map(Into::into).collect(),
-        next: page.next.as_ref().map(encode_cursor),
+        next: page.next.as_ref().map(page_cursor::encode),
     }))
 }

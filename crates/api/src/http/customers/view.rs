@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use niaga_domain::{
-    Money,
     customer::{
         Contact, CustomerKind, Interaction, InteractionKind, OpenStage, Opportunity,
         OpportunitySource, Outcome, RegisteredCustomer,
@@ -79,13 +78,6 @@ pub struct OpportunityView {
     pub status: OpportunityStatus,
     pub closed_on: Option<NaiveDate>,
     pub lost_reason: Option<String>,
-}
-
-fn money(m: &Money) -> MoneyBody {
-    MoneyBody {
-        amount: m.amount_string(),
-        currency: m.currency().to_string(),
-    }
 }
 
 fn address(a: &Address) -> AddressBody {
@@ -171,7 +163,7 @@ impl From<&Opportunity> for OpportunityView {
         Self {
             id: o.id.to_string(),
             title: o.title.clone(),
-            expected_value: money(&o.expected_value),
+            expected_value: o.expected_value.into(),
             expected_close: o.expected_close,
             source: source(o.source),
             opened_on: o.opened_on,

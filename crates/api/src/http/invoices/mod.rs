@@ -1,0 +1,523 @@
+//! `/invoices`: draft, amend and issue invoices, record payments, issue credit, debit and
+//! refund notes, void drafts and cancel issued invoices; and
+//! `/quotations/{id}/convert-to-invoice`, which drafts an invoice from an accepted quotation.
+
+mod body;
+mod convert;
+mod error;
+mod list;
+mod view;
+
+use axum::{
+    extract::State,
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
+};
+use chrono::Datelike;
+use niaga_domain::{
+    customer::Customer,
+    ids::{InvoiceId, NoteId},
+    invoice::{DocumentKind, DocumentNumber, Invoice, InvoiceCommand, InvoiceRecord, NoteKind},
+};
+use niaga_store::{CommandOptions, NumberSeries, Outcome};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::{
+    app::AppState,
+    auth::{ANY_STAFF, Authorized, CurrentUser, FINANCE_WRITE},
+    command::{CommandAccepted, CommandMeta},
+    error::{ApiError, Problem, Result},
+    extract::{Json, Path},
+};
+use body::{AmendInvoiceBody, DraftInvoiceBody, NoteBody, PaymentBody, ReasonBody};
+use view::{InvoiceView, NoteView};
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(draft_invoice, list::list_invoices))
+        .routes(routes!(get_invoice, amend_invoice))
+        .routes(routes!(issue_invoice))
+        .routes(routes!(record_payment))
+        .routes(routes!(issue_credit_note))
+        .routes(routes!(issue_debit_note))
+        .routes(routes!(issue_refund_note))
+        .routes(routes!(get_note))
+        .routes(routes!(void_invoice))
+        .routes(routes!(cancel_invoice))
+        .routes(routes!(convert::convert_to_invoice))
+}
+
+fn location(id: impl std::fmt::Display) -> String {
+    format!("/invoices/{id}")
+}
+
+/// Runs a command on an existing invoice and answers 200 with its version and position.
+async fn change(
+    state: &AppState,
+    user: &Authorized,
+    meta: &CommandMeta,
+    id: Uuid,
+    command: InvoiceCommand,
+    body: &impl serde::Serialize,
+) -> Result<CommandAccepted> {
+    let outcome: Outcome<_> = state
+        .commands::<Invoice>()
+        .execute(
+            &id.to_string(),
+            &command,
+            &meta.ctx(user),
+            &meta.options_for(body)?,
+        )
+        .await?;
+    Ok(CommandAccepted::ok(id, &outcome).at(location(id)))
+}
+
+/// Runs a command that takes the next number of `kind`'s series for this year (Malaysian
+/// business day), in the same transaction as its events: no gaps, no repeats.
+async fn numbered(
+    state: &AppState,
+    user: &Authorized,
+    meta: &CommandMeta,
+    id: Uuid,
+    kind: DocumentKind,
+    command: impl Fn(DocumentNumber) -> InvoiceCommand + Send + Sync,
+    body: &impl serde::Serialize,
+) -> Result<Outcome<niaga_domain::invoice::InvoiceEvent>> {
+    let ctx = meta.ctx(user);
+    let year = ctx.business_day().year();
+    let series = NumberSeries::new(kind.series(), year);
+    Ok(state
+        .commands::<Invoice>()
+        .execute_numbered(
+            &id.to_string(),
+            &series,
+            &|serial| DocumentNumber::new(kind, year, serial).ok().map(&command),
+            &ctx,
+            &meta.options_for(body)?,
+        )
+        .await?)
+}
+
+/// The invoice as stored now, or 404.
+async fn load(state: &AppState, id: Uuid) -> Result<(InvoiceRecord, u64)> {
+    let loaded = state.commands::<Invoice>().load(&id.to_string()).await?;
+    match loaded {
+        Some((Invoice::Drafted(invoice), version)) => Ok((*invoice, version)),
+        _ => Err(ApiError::NotFound("invoice".into())),
+    }
+}
+
+/// Draft an invoice for a registered customer. Lines are priced under today's SST rules;
+/// they are priced again under the rules of the issue day when it is issued.
+#[utoipa::path(
+    post,
+    path = "/invoices",
+    tag = "invoices",
+    request_body = DraftInvoiceBody,
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key: the same key and body answer like the first time"),
+    ),
+    responses(
+        (status = CREATED, description = "Drafted", body = CommandAccepted,
+            headers(("location" = String, description = "/invoices/{id}"), ("etag" = String, description = "The version"))),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields (`errors` lists them), such as an unknown customer",
+            body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "Not finance or admin", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn draft_invoice(
+    user: CurrentUser,
+    meta: CommandMeta,
+    State(state): State<AppState>,
+    Json(body): Json<DraftInvoiceBody>,
+) -> Result<CommandAccepted> {
+    let user = user.require(FINANCE_WRITE)?;
+    let invoices = state.commands::<Invoice>();
+    // A retried create must land on the invoice its first attempt made.
+    let earlier = match &meta.idempotency_key {
+        Some(key) => invoices
+            .stream_for_key(key)
+            .await
+            .map_err(ApiError::internal)?,
+        None => None,
+    };
+    let id = match &earlier {
+        Some(id) => id.parse().map_err(ApiError::internal)?,
+        None => InvoiceId::from_uuid(Uuid::now_v7()),
+    };
+    let command = InvoiceCommand::Draft(body.draft(id)?);
+    let customer = state
+        .commands::<Customer>()
+        .load(&body.customer_id.to_string())
+        .await?;
+    if customer.is_none() {
+        return Err(ApiError::field("/customer_id", "no customer has this id"));
+    }
+    let options = CommandOptions {
+        new_stream: earlier.is_none(),
+        ..meta.options_for(&body)?
+    };
+    let outcome = invoices
+        .execute(&id.to_string(), &command, &meta.ctx(&user), &options)
+        .await?;
+    Ok(CommandAccepted::created(id, &outcome).at(location(id)))
+}
+
+/// An invoice as it is now: lines and totals, its account (charged, settled, outstanding),
+/// payments, notes, LHDN validation. The `ETag` is the version to send in `If-Match`.
+#[utoipa::path(
+    get,
+    path = "/invoices/{id}",
+    tag = "invoices",
+    params(("id" = Uuid, Path, description = "The invoice")),
+    responses(
+        (status = OK, description = "The invoice", body = InvoiceView,
+            headers(("etag" = String, description = "The version"))),
+        (status = NOT_FOUND, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn get_invoice(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<Response> {
+    user.require(ANY_STAFF)?;
+    let (invoice, version) = load(&state, id).await?;
+    let etag = HeaderValue::from_str(&format!("\"{version}\"")).map_err(ApiError::internal)?;
+    let mut response = axum::Json(InvoiceView::new(&invoice, version)).into_response();
+    response.headers_mut().insert(header::ETAG, etag);
+    Ok(response)
+}
+
+/// Replace a draft's lines, payment terms and reference (all of them). Honours `If-Match`;
+/// an unchanged form writes nothing. An issued invoice never changes: correct it with notes.
+#[utoipa::path(
+    put,
+    path = "/invoices/{id}",
+    tag = "invoices",
+    request_body = AmendInvoiceBody,
+    params(
+        ("id" = Uuid, Path, description = "The invoice"),
+        ("If-Match" = Option<String>, Header, description = "The version read (`\"3\"`): refused with 412 if it changed since"),
+    ),
+    responses(
+        (status = OK, description = "Amended (or unchanged)", body = CommandAccepted),
+        (status = PRECONDITION_FAILED, description = "The invoice changed since the version in If-Match",
+            body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, or the invoice is issued (`already-issued`)",
+            body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn amend_invoice(
+    user: CurrentUser,
+    meta: CommandMeta,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Json(body): Json<AmendInvoiceBody>,
+) -> Result<CommandAccepted> {
+    let user = user.require(FINANCE_WRITE)?;
+    let command = InvoiceCommand::AmendDraft(body.amend()?);
+    change(&state, &user, &meta, id, command, &body).await
+}
+
+/// Issue a draft: it takes the next number of this year's invoice series
+/// (`INV-2026-000123`, gapless), its lines are priced under the SST rules of today, and the
+/// due date is today plus the payment terms. From now on its lines and totals never change.
+#[utoipa::path(
+    post,
+    path = "/invoices/{id}/issue",
+    tag = "invoices",
+    params(
+        ("id" = Uuid, Path, description = "The invoice"),
+        ("If-Match" = Option<String>, Header, description = "The version read: refused with 412 if it changed since"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key"),
+    ),
+    responses(
+        (status = OK, description = "Issued; `number` is the invoice number", body = CommandAccepted),
+        (status = NOT_FOUND, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "No lines (`no-lines`), already issued (`already-issued`), voided (`invoice-voided`)",
+            body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn issue_invoice(
+    user: CurrentUser,
+    meta: CommandMeta,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<CommandAccepted> {
+    let user = user.require(FINANCE_WRITE)?;
+    let outcome = numbered(
+        &state,
+        &user,
+        &meta,
+        id,
+        DocumentKind::Invoice,
+        |number| InvoiceCommand::Issue(niaga_domain::invoice::IssueInvoice { number }),
+        &id,
+    )
+    .await?;
+    // A replayed request wrote nothing now: the number is on the invoice.
+    let number = match outcome.events.first() {
+        Some(niaga_domain::invoice::InvoiceEvent::InvoiceIssued(e)) => Some(e.number.to_string()),
+        _ => load(&state, id).await?.0.number().map(ToString::to_string),
+    };
+    let accepted = CommandAccepted::ok(id, &outcome).at(location(id));
+    Ok(match number {
+        Some(number) => accepted.numbered(number),
+        None => accepted,
+    })
+}
+
+/// Record money received against an issued invoice. More than is outstanding is refused
+/// (`overpayment`): Niaga keeps no customer credit.
+#[utoipa::path(
+    post,
+    path = "/invoices/{id}/payments",
+    tag = "invoices",
+    request_body = PaymentBody,
+    params(("id" = Uuid, Path, description = "The invoice")),
+    responses(
+        (status = OK, description = "Recorded (or already recorded under this payment id)", body = CommandAccepted),
+        (status = NOT_FOUND, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, `overpayment`, `invoice-not-issued`, `invoice-cancelled`",
+            body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn record_payment(
+    user: CurrentUser,
+    meta: CommandMeta,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Json(body): Json<PaymentBody>,
+) -> Result<CommandAccepted> {
+    let user = user.require(FINANCE_WRITE)?;
+    let today = meta.ctx(&user).business_day();
+    let command = InvoiceCommand::RecordPayment(body.record(today)?);
+    change(&state, &user, &meta, id, command, &body).await
+}
+
+/// Issues a note of `kind` against the invoice `id`: its own number, lines and reason.
+async fn issue_note(
+    state: &AppState,
+    user: CurrentUser,
+    meta: &CommandMeta,
+    id: Uuid,
+    kind: NoteKind,
+    body: &NoteBody,
+) -> Result<CommandAccepted> {
+    let user = user.require(FINANCE_WRITE)?;
+    let note = body.check()?;
+    let outcome = numbered(
+        state,
+        &user,
+        meta,
+        id,
+        kind.document_kind(),
+        |number| {
+            let note = note.with_number(number);
+            match kind {
+                NoteKind::Credit => InvoiceCommand::IssueCreditNote(note),
+                NoteKind::Debit => InvoiceCommand::IssueDebitNote(note),
+                NoteKind::Refund => InvoiceCommand::IssueRefundNote(note),
+            }
+        },
+        body,
+    )
+    .await?;
+    let (invoice, _) = load(state, id).await?;
+    let accepted = CommandAccepted::created(id, &outcome).at(format!(
+        "{}/notes/{}",
+        location(id),
+        note.note_id
+    ));
+    Ok(match invoice.note(note.note_id) {
+        Some(issued) => accepted.numbered(&issued.number),
+        None => accepted,
+    })
+}
+
+/// Issue a credit note: it lowers what the customer is charged, never below zero
+/// (`over-credit`). Its lines are priced under the SST rules of the invoice's issue day.
+#[utoipa::path(
+    post,
+    path = "/invoices/{id}/credit-notes",
+    tag = "invoices",
+    request_body = NoteBody,
+    params(("id" = Uuid, Path, description = "The invoice")),
+    responses(
+        (status = CREATED, description = "Issued; `number` is the note's (`CN-2026-000001`)", body = CommandAccepted,
+            headers(("location" = String, description = "/invoices/{id}/notes/{note_id}"))),
+        (status = NOT_FOUND, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, `over-credit`, `invoice-not-issued`, `invoice-cancelled`",
+            body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn issue_credit_note(
+    user: CurrentUser,
+    meta: CommandMeta,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Json(body): Json<NoteBody>,
+) -> Result<CommandAccepted> {
+    issue_note(&state, user, &meta, id, NoteKind::Credit, &body).await
+}
+
+/// Issue a debit note: it raises what the customer is charged.
+#[utoipa::path(
+    post,
+    path = "/invoices/{id}/debit-notes",
+    tag = "invoices",
+    request_body = NoteBody,
+    params(("id" = Uuid, Path, description = "The invoice")),
+    responses(
+        (status = CREATED, description = "Issued; `number` is the note's (`DN-2026-000001`)", body = CommandAccepted),
+        (status = NOT_FOUND, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, `invoice-not-issued`, `invoice-cancelled`",
+            body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn issue_debit_note(
+    user: CurrentUser,
+    meta: CommandMeta,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Json(body): Json<NoteBody>,
+) -> Result<CommandAccepted> {
+    issue_note(&state, user, &meta, id, NoteKind::Debit, &body).await
+}
+
+/// Issue a refund note: money given back, at most what was settled beyond what is charged
+/// (`over-refund`).
+#[utoipa::path(
+    post,
+    path = "/invoices/{id}/refund-notes",
+    tag = "invoices",
+    request_body = NoteBody,
+    params(("id" = Uuid, Path, description = "The invoice")),
+    responses(
+        (status = CREATED, description = "Issued; `number` is the note's (`RN-2026-000001`)", body = CommandAccepted),
+        (status = NOT_FOUND, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, `over-refund`, `invoice-not-issued`",
+            body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn issue_refund_note(
+    user: CurrentUser,
+    meta: CommandMeta,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Json(body): Json<NoteBody>,
+) -> Result<CommandAccepted> {
+    issue_note(&state, user, &meta, id, NoteKind::Refund, &body).await
+}
+
+/// One credit, debit or refund note, as issued.
+#[utoipa::path(
+    get,
+    path = "/invoices/{id}/notes/{note_id}",
+    tag = "invoices",
+    params(
+        ("id" = Uuid, Path, description = "The invoice"),
+        ("note_id" = Uuid, Path, description = "The note"),
+    ),
+    responses(
+        (status = OK, description = "The note", body = NoteView),
+        (status = NOT_FOUND, description = "No such invoice or note", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn get_note(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path((id, note_id)): Path<(Uuid, Uuid)>,
+) -> Result<axum::Json<NoteView>> {
+    user.require(ANY_STAFF)?;
+    let (invoice, _) = load(&state, id).await?;
+    let note = invoice
+        .note(NoteId::from_uuid(note_id))
+        .ok_or_else(|| ApiError::NotFound("note".into()))?;
+    Ok(axum::Json(NoteView::from(note)))
+}
+
+/// Void a draft that will never be issued. An issued invoice cannot be voided
+/// (`issued-invoice-cannot-be-voided`): correct it with notes, or cancel it.
+#[utoipa::path(
+    post,
+    path = "/invoices/{id}/void",
+    tag = "invoices",
+    request_body = ReasonBody,
+    params(("id" = Uuid, Path, description = "The invoice")),
+    responses(
+        (status = OK, description = "Voided", body = CommandAccepted),
+        (status = NOT_FOUND, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "No reason, or the invoice is issued",
+            body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn void_invoice(
+    user: CurrentUser,
+    meta: CommandMeta,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Json(body): Json<ReasonBody>,
+) -> Result<CommandAccepted> {
+    let user = user.require(FINANCE_WRITE)?;
+    change(
+        &state,
+        &user,
+        &meta,
+        id,
+        InvoiceCommand::Void(body.void()),
+        &body,
+    )
+    .await
+}
+
+/// Cancel an issued invoice, as LHDN allows: within 72 hours of its validation (or before it
+/// was submitted), with no notes against it (`referenced-by-notes`) and no payments
+/// (`payments-recorded`).
+#[utoipa::path(
+    post,
+    path = "/invoices/{id}/cancel",
+    tag = "invoices",
+    request_body = ReasonBody,
+    params(("id" = Uuid, Path, description = "The invoice")),
+    responses(
+        (status = OK, description = "Cancelled", body = CommandAccepted),
+        (status = NOT_FOUND, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "`cancellation-window-closed`, `referenced-by-notes`, `payments-recorded`, `invoice-not-issued`",
+            body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn cancel_invoice(
+    user: CurrentUser,
+    meta: CommandMeta,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Json(body): Json<ReasonBody>,
+) -> Result<CommandAccepted> {
+    let user = user.require(FINANCE_WRITE)?;
+    change(
+        &state,
+        &user,
+        &meta,
+        id,
+        InvoiceCommand::Cancel(body.cancel()),
+        &body,
+    )
+    .await
+}

@@ -1,0 +1,304 @@
+//! The quotation list: one row per quotation showing its current revision (status, payable
+//! total, sent and valid dates), for the list screen filtered by status or customer, newest
+//! first.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use niaga_domain::{
+    Aggregate,
+    billing::Totals,
+    quotation::{Quotation, QuotationEvent, QuotationStatus},
+};
+use niaga_store::{Database, RecordedEvent, on_reader};
+use serde::Serialize;
+
+use crate::{Projection, ProjectionError, ReadTx, on_tx, sen};
+
+pub const NAME: &str = "quotation_list";
+
+#[derive(Debug, Clone, Copy)]
+pub struct QuotationList;
+
+/// How a status is stored and filtered on: the same words as the API's.
+pub fn status_text(status: QuotationStatus) -> &'static str {
+    match status {
+        QuotationStatus::Draft => "draft",
+        QuotationStatus::Sent => "sent",
+        QuotationStatus::Accepted => "accepted",
+        QuotationStatus::Rejected => "rejected",
+        QuotationStatus::Expired => "expired",
+        QuotationStatus::Converted => "converted",
+    }
+}
+
+fn time_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn day_text(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+fn payable(totals: &Totals) -> Result<i64, ProjectionError> {
+    sen(totals.payable())
+}
+
+#[async_trait]
+impl Projection for QuotationList {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
+        if event.stream.stream_type != Quotation::STREAM_TYPE {
+            return Ok(());
+        }
+        let id = event.stream.stream_id.as_str();
+        let at = time_text(event.recorded_at);
+        let position = event.position;
+        match niaga_store::decode::<QuotationEvent>(event)? {
+            QuotationEvent::QuotationDrafted(e) => {
+                let payable = payable(&e.totals)?;
+                on_tx!(tx, conn => sqlx::query(
+                    "INSERT INTO quotation_list (quotation_id, number, customer_id, status, \
+                     current_revision, currency, payable_sen, drafted_at, drafted_position, \
+                     updated_at, updated_position) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9) \
+                     ON CONFLICT (quotation_id) DO NOTHING",
+                )
+                .bind(id)
+                .bind(e.number.as_str())
+                .bind(e.customer_id.to_string())
+                .bind(status_text(QuotationStatus::Draft))
+                .bind(i64::from(e.revision.get()))
+                .bind(e.currency.to_string())
+                .bind(payable)
+                .bind(&at)
+                .bind(position)
+                .execute(conn)
+                .await.map(drop))?;
+            }
+            QuotationEvent::QuotationLinesAmended(e) => {
+                let payable = payable(&e.totals)?;
+                on_tx!(tx, conn => sqlx::query(
+                    "UPDATE quotation_list SET payable_sen = $2, updated_at = $3, \
+                     updated_position = $4 WHERE quotation_id = $1",
+                )
+                .bind(id)
+                .bind(payable)
+                .bind(&at)
+                .bind(position)
+                .execute(conn)
+                .await.map(drop))?;
+            }
+            QuotationEvent::QuotationSent(e) => {
+                let payable = payable(&e.totals)?;
+                on_tx!(tx, conn => sqlx::query(
+                    "UPDATE quotation_list SET status = $2, payable_sen = $3, sent_on = $4, \
+                     valid_until = $5, updated_at = $6, updated_position = $7 \
+                     WHERE quotation_id = $1",
+                )
+                .bind(id)
+                .bind(status_text(QuotationStatus::Sent))
+                .bind(payable)
+                .bind(day_text(e.sent_on))
+                .bind(day_text(e.valid_until))
+                .bind(&at)
+                .bind(position)
+                .execute(conn)
+                .await.map(drop))?;
+            }
+            QuotationEvent::QuotationRevised(e) => {
+                // The row shows the current revision: a new draft, not yet sent.
+                let payable = payable(&e.totals)?;
+                on_tx!(tx, conn => sqlx::query(
+                    "UPDATE quotation_list SET status = $2, current_revision = $3, \
+                     payable_sen = $4, sent_on = NULL, valid_until = NULL, updated_at = $5, \
+                     updated_position = $6 WHERE quotation_id = $1",
+                )
+                .bind(id)
+                .bind(status_text(QuotationStatus::Draft))
+                .bind(i64::from(e.revision.get()))
+                .bind(payable)
+                .bind(&at)
+                .bind(position)
+                .execute(conn)
+                .await.map(drop))?;
+            }
+            QuotationEvent::QuotationAccepted(e) => {
+                on_tx!(tx, conn => sqlx::query(
+                    "UPDATE quotation_list SET status = $2, accepted_revision = $3, \
+                     updated_at = $4, updated_position = $5 WHERE quotation_id = $1",
+                )
+                .bind(id)
+                .bind(status_text(QuotationStatus::Accepted))
+                .bind(i64::from(e.revision.get()))
+                .bind(&at)
+                .bind(position)
+                .execute(conn)
+                .await.map(drop))?;
+            }
+            QuotationEvent::QuotationConverted(e) => {
+                on_tx!(tx, conn => sqlx::query(
+                    "UPDATE quotation_list SET status = $2, invoice_id = $3, \
+                     updated_at = $4, updated_position = $5 WHERE quotation_id = $1",
+                )
+                .bind(id)
+                .bind(status_text(QuotationStatus::Converted))
+                .bind(e.invoice_id.to_string())
+                .bind(&at)
+                .bind(position)
+                .execute(conn)
+                .await.map(drop))?;
+            }
+            QuotationEvent::QuotationRejected(_) => {
+                set_status(tx, id, Some(QuotationStatus::Rejected), &at, position).await?;
+            }
+            QuotationEvent::QuotationExpired(_) => {
+                set_status(tx, id, Some(QuotationStatus::Expired), &at, position).await?;
+            }
+            QuotationEvent::QuotationValidityChanged(_) => {
+                set_status(tx, id, None, &at, position).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sets the status (or only marks the row updated, for `None`).
+async fn set_status(
+    tx: &mut ReadTx,
+    id: &str,
+    status: Option<QuotationStatus>,
+    at: &str,
+    position: i64,
+) -> Result<(), ProjectionError> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE quotation_list SET status = COALESCE($2, status), updated_at = $3, \
+         updated_position = $4 WHERE quotation_id = $1",
+    )
+    .bind(id)
+    .bind(status.map(status_text))
+    .bind(at)
+    .bind(position)
+    .execute(conn)
+    .await.map(drop))?;
+    Ok(())
+}
+
+/// One row of the quotation list, with the customer's name from the customer list (`None`
+/// if that read model has not caught up with the customer yet).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct QuotationSummary {
+    pub quotation_id: String,
+    pub number: String,
+    pub customer_id: String,
+    pub customer_name: Option<String>,
+    pub status: String,
+    pub current_revision: i64,
+    pub currency: String,
+    pub payable_sen: i64,
+    pub sent_on: Option<String>,
+    pub valid_until: Option<String>,
+    pub accepted_revision: Option<i64>,
+    pub invoice_id: Option<String>,
+    pub drafted_at: String,
+    pub drafted_position: i64,
+    pub updated_at: String,
+    pub updated_position: i64,
+}
+
+/// What the list screen asks for. Both filters may be given.
+#[derive(Debug, Clone, Default)]
+pub struct QuotationFilter {
+    pub status: Option<QuotationStatus>,
+    pub customer_id: Option<String>,
+    /// Continue after this drafted position (the previous page's last), going back in time.
+    pub after: Option<i64>,
+    pub limit: u32,
+}
+
+/// A page of the list and where the next one starts.
+#[derive(Debug, Clone)]
+pub struct QuotationPage {
+    pub items: Vec<QuotationSummary>,
+    pub next: Option<i64>,
+}
+
+/// The columns of a page; the customer's name is joined from the customer list.
+const SELECT: &str = "SELECT q.quotation_id, q.number, q.customer_id, c.name AS customer_name, \
+     q.status, q.current_revision, q.currency, q.payable_sen, q.sent_on, q.valid_until, \
+     q.accepted_revision, q.invoice_id, q.drafted_at, q.drafted_position, q.updated_at, \
+     q.updated_position \
+     FROM quotation_list q LEFT JOIN customer_list c ON c.customer_id = q.customer_id";
+
+/// The query for the filters given, made of fixed parts only: each filter adds its own
+/// condition (never `$n IS NULL OR …`, which keeps a generic plan off the indexes), so
+/// `quotation_list_by_status`, `_by_customer` or `_newest` serves it, read backwards.
+fn list_sql(filter: &QuotationFilter) -> String {
+    let mut conditions = vec!["q.drafted_position < $1".to_owned()];
+    let mut next = 2;
+    for (given, column) in [
+        (filter.status.is_some(), "q.status"),
+        (filter.customer_id.is_some(), "q.customer_id"),
+    ] {
+        if given {
+            conditions.push(format!("{column} = ${next}"));
+            next += 1;
+        }
+    }
+    format!(
+        "{SELECT} WHERE {} ORDER BY q.drafted_position DESC LIMIT ${next}",
+        conditions.join(" AND ")
+    )
+}
+
+/// A page of quotations, newest first.
+pub async fn list(
+    db: &Database,
+    filter: &QuotationFilter,
+) -> Result<QuotationPage, ProjectionError> {
+    let limit = i64::from(filter.limit.clamp(1, 200));
+    let sql = list_sql(filter);
+    let status = filter.status.map(status_text);
+    let mut items: Vec<QuotationSummary> = on_reader!(db, pool => {
+        // Bound in the order `list_sql` numbered them.
+        let mut query = sqlx::query_as(&sql).bind(filter.after.unwrap_or(i64::MAX));
+        if let Some(status) = status {
+            query = query.bind(status);
+        }
+        if let Some(customer_id) = &filter.customer_id {
+            query = query.bind(customer_id.as_str());
+        }
+        query.bind(limit + 1).fetch_all(pool).await
+    })?;
+    let next = if items.len() as i64 > limit {
+        items.truncate(usize::try_from(limit).unwrap_or(0));
+        items.last().map(|last| last.drafted_position)
+    } else {
+        None
+    };
+    Ok(QuotationPage { items, next })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_filter_adds_its_own_condition() {
+        let all = list_sql(&QuotationFilter::default());
+        assert!(
+            all.ends_with(
+                "WHERE q.drafted_position < $1 ORDER BY q.drafted_position DESC LIMIT $2"
+            )
+        );
+        let both = list_sql(&QuotationFilter {
+            status: Some(QuotationStatus::Sent),
+            customer_id: Some("c".into()),
+            ..QuotationFilter::default()
+        });
+        assert!(both.contains("q.status = $2 AND q.customer_id = $3 ORDER BY"));
+        assert!(both.ends_with("LIMIT $4"));
+    }
+}
