@@ -6,9 +6,9 @@ use axum::http::{Method, StatusCode};
 use niaga_api::auth::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestResponse, json_request};
+use crate::helpers::{TestApp, send_as as send};
 
-fn acme() -> Value {
+pub(crate) fn acme() -> Value {
     json!({
         "kind": "company",
         "name": "Acme Timbang Sdn. Bhd.",
@@ -27,26 +27,7 @@ fn acme() -> Value {
     })
 }
 
-async fn send(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    body: &Value,
-    role: Role,
-    headers: &[(&str, &str)],
-) -> TestResponse {
-    let token = app.token(role).await;
-    let mut request = json_request(method, path, body, Some(&token));
-    for (name, value) in headers {
-        request.headers_mut().insert(
-            axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
-            value.parse().unwrap(),
-        );
-    }
-    app.send(request).await
-}
-
-async fn register(app: &TestApp) -> String {
+pub(crate) async fn register(app: &TestApp) -> String {
     let created = app.post("/customers", &acme(), Some(Role::Sales)).await;
     assert_eq!(
         created.status,

@@ -135,6 +135,27 @@ impl TestApp {
     }
 }
 
+/// `method path` with a JSON body as `role`, with extra headers (`If-Match`,
+/// `Idempotency-Key`…).
+pub async fn send_as(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    body: &Value,
+    role: Role,
+    headers: &[(&str, &str)],
+) -> TestResponse {
+    let token = app.token(role).await;
+    let mut request = json_request(method, path, body, Some(&token));
+    for (name, value) in headers {
+        request.headers_mut().insert(
+            axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            value.parse().unwrap(),
+        );
+    }
+    app.send(request).await
+}
+
 pub fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }

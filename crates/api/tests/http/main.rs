@@ -12,6 +12,7 @@ mod errors;
 mod events;
 mod health;
 mod openapi;
+mod sales;
 mod users;
 
 /// Generates one `#[tokio::test]` per back end for each named async test fn taking a

@@ -4,6 +4,7 @@
 mod body;
 mod error;
 mod list;
+mod statement;
 mod view;
 
 use axum::{
@@ -43,6 +44,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(move_opportunity))
         .routes(routes!(win_opportunity))
         .routes(routes!(lose_opportunity))
+        .routes(routes!(statement::customer_statement))
 }
 
 fn location(id: CustomerId) -> String {
