@@ -18,7 +18,7 @@
 //! }
 //! ```
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, str::FromStr};
 
 use axum::{
     extract::{ConnectInfo, FromRequestParts},
@@ -26,9 +26,9 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use chrono::Utc;
-use niaga_domain::Ctx;
-use niaga_store::{CommandOptions, Idempotency, Outcome};
-use serde::Serialize;
+use niaga_domain::{Aggregate, Ctx};
+use niaga_store::{CommandHandler, CommandOptions, Idempotency, Outcome};
+use serde::{Serialize, de::DeserializeOwned};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -64,6 +64,37 @@ impl CommandMeta {
     /// The command's context: now, the checked user, the correlation id.
     pub fn ctx(&self, user: &Authorized) -> Ctx {
         Ctx::new(Utc::now(), user.actor(), self.correlation_id)
+    }
+
+    /// Where a create command writes, and its store options: on a retry under the same
+    /// `Idempotency-Key`, the stream its first attempt made, so the retry replays there
+    /// instead of creating a second one; else a new UUIDv7, which has no history to load.
+    pub async fn create_target<A, Id>(
+        &self,
+        commands: &CommandHandler<A>,
+        body: &impl Serialize,
+    ) -> Result<(Id, CommandOptions)>
+    where
+        A: Aggregate + Serialize + DeserializeOwned,
+        Id: FromStr + From<Uuid>,
+        Id::Err: std::error::Error + Send + Sync + 'static,
+    {
+        let earlier = match &self.idempotency_key {
+            Some(key) => commands
+                .stream_for_key(key)
+                .await
+                .map_err(ApiError::internal)?,
+            None => None,
+        };
+        let id = match &earlier {
+            Some(id) => id.parse().map_err(ApiError::internal)?,
+            None => Id::from(Uuid::now_v7()),
+        };
+        let options = CommandOptions {
+            new_stream: earlier.is_none(),
+            ..self.options_for(body)?
+        };
+        Ok((id, options))
     }
 
     /// The store options for a request whose parsed body is `body`. The idempotency

@@ -8,10 +8,14 @@ use niaga_domain::{
     invoice::{Invoice, InvoiceEvent, InvoiceStanding, InvoiceStatus},
     money::Currency,
 };
-use niaga_store::{Database, RecordedEvent, on_reader};
+use niaga_store::{Database, RecordedEvent};
 use serde::Serialize;
 
-use crate::{Projection, ProjectionError, ReadTx, on_tx, sen};
+use crate::{
+    Projection, ProjectionError, ReadTx,
+    newest_first::{NewestFirst, Page},
+    on_tx, sen,
+};
 
 pub const NAME: &str = "invoice_list";
 
@@ -198,46 +202,21 @@ pub struct InvoiceFilter {
 }
 
 /// A page of the list, newest first, and where the next one starts.
-#[derive(Debug, Clone)]
-pub struct InvoicePage {
-    pub items: Vec<InvoiceSummary>,
-    pub next: Option<i64>,
-}
+pub type InvoicePage = Page<InvoiceSummary>;
 
 /// A page of invoices, newest first; served by `invoice_list_by_status`,
-/// `invoice_list_by_customer` or `invoice_list_newest`.
+/// `invoice_list_by_customer` or `invoice_list_newest`, read backwards.
 pub async fn list(db: &Database, filter: &InvoiceFilter) -> Result<InvoicePage, ProjectionError> {
-    let limit = i64::from(filter.limit.clamp(1, 200));
-    let status = filter.status.map(status_text);
-    // Only the filters asked for go into the statement, so the planner picks the index that
-    // serves them (a `$1 IS NULL OR …` condition would hide it from a generic plan).
-    let mut conditions = vec!["drafted_position < $1".to_owned()];
-    if status.is_some() {
-        conditions.push(format!("status = ${}", conditions.len() + 1));
+    NewestFirst {
+        select: "SELECT * FROM invoice_list",
+        position: "drafted_position",
+        filters: vec![
+            ("status", filter.status.map(|s| status_text(s).to_owned())),
+            ("customer_id", filter.customer_id.clone()),
+        ],
     }
-    if filter.customer_id.is_some() {
-        conditions.push(format!("customer_id = ${}", conditions.len() + 1));
-    }
-    let sql = format!(
-        "SELECT * FROM invoice_list WHERE {} ORDER BY drafted_position DESC LIMIT ${}",
-        conditions.join(" AND "),
-        conditions.len() + 1
-    );
-    let mut items: Vec<InvoiceSummary> = on_reader!(db, pool => {
-        let mut query = sqlx::query_as(&sql).bind(filter.before.unwrap_or(i64::MAX));
-        if let Some(status) = status {
-            query = query.bind(status);
-        }
-        if let Some(customer_id) = &filter.customer_id {
-            query = query.bind(customer_id);
-        }
-        query.bind(limit + 1).fetch_all(pool).await
-    })?;
-    let next = if items.len() as i64 > limit {
-        items.truncate(usize::try_from(limit).unwrap_or(0));
-        items.last().map(|last| last.drafted_position)
-    } else {
-        None
-    };
-    Ok(InvoicePage { items, next })
+    .page(db, filter.before, filter.limit, |i: &InvoiceSummary| {
+        i.drafted_position
+    })
+    .await
 }

@@ -10,6 +10,7 @@ pub mod customer_ledger;
 pub mod customer_list;
 mod error;
 pub mod invoice_list;
+mod newest_first;
 pub mod quotation_list;
 mod read_tx;
 pub mod runner;
@@ -18,6 +19,7 @@ use async_trait::async_trait;
 use niaga_store::RecordedEvent;
 
 pub use error::ProjectionError;
+pub use newest_first::{MAX_PAGE, Page};
 pub use read_tx::ReadTx;
 
 /// A read model fed by the event feed.

@@ -9,10 +9,14 @@ use niaga_domain::{
     billing::Totals,
     quotation::{Quotation, QuotationEvent, QuotationStatus},
 };
-use niaga_store::{Database, RecordedEvent, on_reader};
+use niaga_store::{Database, RecordedEvent};
 use serde::Serialize;
 
-use crate::{Projection, ProjectionError, ReadTx, on_tx, sen};
+use crate::{
+    Projection, ProjectionError, ReadTx,
+    newest_first::{NewestFirst, Page},
+    on_tx, sen,
+};
 
 pub const NAME: &str = "quotation_list";
 
@@ -219,11 +223,7 @@ pub struct QuotationFilter {
 }
 
 /// A page of the list and where the next one starts.
-#[derive(Debug, Clone)]
-pub struct QuotationPage {
-    pub items: Vec<QuotationSummary>,
-    pub next: Option<i64>,
-}
+pub type QuotationPage = Page<QuotationSummary>;
 
 /// The columns of a page; the customer's name is joined from the customer list.
 const SELECT: &str = "SELECT q.quotation_id, q.number, q.customer_id, c.name AS customer_name, \
@@ -232,73 +232,22 @@ const SELECT: &str = "SELECT q.quotation_id, q.number, q.customer_id, c.name AS 
      q.updated_position \
      FROM quotation_list q LEFT JOIN customer_list c ON c.customer_id = q.customer_id";
 
-/// The query for the filters given, made of fixed parts only: each filter adds its own
-/// condition (never `$n IS NULL OR …`, which keeps a generic plan off the indexes), so
-/// `quotation_list_by_status`, `_by_customer` or `_newest` serves it, read backwards.
-fn list_sql(filter: &QuotationFilter) -> String {
-    let mut conditions = vec!["q.drafted_position < $1".to_owned()];
-    let mut next = 2;
-    for (given, column) in [
-        (filter.status.is_some(), "q.status"),
-        (filter.customer_id.is_some(), "q.customer_id"),
-    ] {
-        if given {
-            conditions.push(format!("{column} = ${next}"));
-            next += 1;
-        }
-    }
-    format!(
-        "{SELECT} WHERE {} ORDER BY q.drafted_position DESC LIMIT ${next}",
-        conditions.join(" AND ")
-    )
-}
-
-/// A page of quotations, newest first.
+/// A page of quotations, newest first; served by `quotation_list_by_status`,
+/// `quotation_list_by_customer` or `quotation_list_newest`, read backwards.
 pub async fn list(
     db: &Database,
     filter: &QuotationFilter,
 ) -> Result<QuotationPage, ProjectionError> {
-    let limit = i64::from(filter.limit.clamp(1, 200));
-    let sql = list_sql(filter);
-    let status = filter.status.map(status_text);
-    let mut items: Vec<QuotationSummary> = on_reader!(db, pool => {
-        // Bound in the order `list_sql` numbered them.
-        let mut query = sqlx::query_as(&sql).bind(filter.after.unwrap_or(i64::MAX));
-        if let Some(status) = status {
-            query = query.bind(status);
-        }
-        if let Some(customer_id) = &filter.customer_id {
-            query = query.bind(customer_id.as_str());
-        }
-        query.bind(limit + 1).fetch_all(pool).await
-    })?;
-    let next = if items.len() as i64 > limit {
-        items.truncate(usize::try_from(limit).unwrap_or(0));
-        items.last().map(|last| last.drafted_position)
-    } else {
-        None
-    };
-    Ok(QuotationPage { items, next })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn each_filter_adds_its_own_condition() {
-        let all = list_sql(&QuotationFilter::default());
-        assert!(
-            all.ends_with(
-                "WHERE q.drafted_position < $1 ORDER BY q.drafted_position DESC LIMIT $2"
-            )
-        );
-        let both = list_sql(&QuotationFilter {
-            status: Some(QuotationStatus::Sent),
-            customer_id: Some("c".into()),
-            ..QuotationFilter::default()
-        });
-        assert!(both.contains("q.status = $2 AND q.customer_id = $3 ORDER BY"));
-        assert!(both.ends_with("LIMIT $4"));
+    NewestFirst {
+        select: SELECT,
+        position: "q.drafted_position",
+        filters: vec![
+            ("q.status", filter.status.map(|s| status_text(s).to_owned())),
+            ("q.customer_id", filter.customer_id.clone()),
+        ],
     }
+    .page(db, filter.after, filter.limit, |q: &QuotationSummary| {
+        q.drafted_position
+    })
+    .await
 }

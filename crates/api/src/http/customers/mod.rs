@@ -16,7 +16,7 @@ use niaga_domain::{
     customer::{Customer, CustomerCommand, WinOpportunity},
     ids::{ContactId, CustomerId, InteractionId, OpportunityId},
 };
-use niaga_store::{CommandOptions, Outcome};
+use niaga_store::Outcome;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -99,24 +99,8 @@ async fn register_customer(
 ) -> Result<CommandAccepted> {
     let user = user.require(SALES_WRITE)?;
     let customers = state.commands::<Customer>();
-    // A retried create must land on the customer its first attempt made.
-    let earlier = match &meta.idempotency_key {
-        Some(key) => customers
-            .stream_for_key(key)
-            .await
-            .map_err(ApiError::internal)?,
-        None => None,
-    };
-    let id = match &earlier {
-        Some(id) => id.parse().map_err(ApiError::internal)?,
-        None => CustomerId::from_uuid(Uuid::now_v7()),
-    };
+    let (id, options) = meta.create_target(&customers, &body).await?;
     let command = CustomerCommand::Register(body.register(id)?);
-    let options = CommandOptions {
-        // A freshly made id has no history to load.
-        new_stream: earlier.is_none(),
-        ..meta.options_for(&body)?
-    };
     let outcome = customers
         .execute(&id.to_string(), &command, &meta.ctx(&user), &options)
         .await?;

@@ -16,10 +16,10 @@ use axum::{
 use chrono::Datelike;
 use niaga_domain::{
     customer::Customer,
-    ids::{InvoiceId, NoteId},
+    ids::NoteId,
     invoice::{DocumentKind, DocumentNumber, Invoice, InvoiceCommand, InvoiceRecord, NoteKind},
 };
-use niaga_store::{CommandOptions, NumberSeries, Outcome};
+use niaga_store::{NumberSeries, Outcome};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -136,18 +136,7 @@ async fn draft_invoice(
 ) -> Result<CommandAccepted> {
     let user = user.require(FINANCE_WRITE)?;
     let invoices = state.commands::<Invoice>();
-    // A retried create must land on the invoice its first attempt made.
-    let earlier = match &meta.idempotency_key {
-        Some(key) => invoices
-            .stream_for_key(key)
-            .await
-            .map_err(ApiError::internal)?,
-        None => None,
-    };
-    let id = match &earlier {
-        Some(id) => id.parse().map_err(ApiError::internal)?,
-        None => InvoiceId::from_uuid(Uuid::now_v7()),
-    };
+    let (id, options) = meta.create_target(&invoices, &body).await?;
     let command = InvoiceCommand::Draft(body.draft(id)?);
     let customer = state
         .commands::<Customer>()
@@ -156,10 +145,6 @@ async fn draft_invoice(
     if customer.is_none() {
         return Err(ApiError::field("/customer_id", "no customer has this id"));
     }
-    let options = CommandOptions {
-        new_stream: earlier.is_none(),
-        ..meta.options_for(&body)?
-    };
     let outcome = invoices
         .execute(&id.to_string(), &command, &meta.ctx(&user), &options)
         .await?;

@@ -21,7 +21,7 @@ use niaga_domain::{
         RevisionNumber,
     },
 };
-use niaga_store::{CommandOptions, NumberSeries, Outcome};
+use niaga_store::{NumberSeries, Outcome};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -139,18 +139,8 @@ async fn draft_quotation(
 ) -> Result<Response> {
     let user = user.require(SALES_WRITE)?;
     let quotations = state.commands::<Quotation>();
-    // A retried create must land on the quotation (and number) its first attempt made.
-    let earlier = match &meta.idempotency_key {
-        Some(key) => quotations
-            .stream_for_key(key)
-            .await
-            .map_err(ApiError::internal)?,
-        None => None,
-    };
-    let id = match &earlier {
-        Some(id) => id.parse().map_err(ApiError::internal)?,
-        None => QuotationId::from_uuid(Uuid::now_v7()),
-    };
+    // A retried create lands on the quotation (and number) its first attempt made.
+    let (id, options) = meta.create_target(&quotations, &body).await?;
     let draft = body.draft(id)?;
     let customer_id = CustomerId::from_uuid(body.customer_id);
     let customer = state
@@ -162,11 +152,6 @@ async fn draft_quotation(
     }
     let ctx = meta.ctx(&user);
     let year = ctx.business_day().year();
-    let options = CommandOptions {
-        // A freshly made id has no history to load.
-        new_stream: earlier.is_none(),
-        ..meta.options_for(&body)?
-    };
     let outcome = quotations
         .execute_numbered(
             &id.to_string(),
