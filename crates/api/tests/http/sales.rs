@@ -516,6 +516,157 @@ async fn a_voided_draft_is_never_issued(app: TestApp) {
     .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "payments-recorded");
 }
 
+async fn a_rejected_quotation_is_revised_and_a_valid_one_does_not_expire(app: TestApp) {
+    let (_, quotation) = sent_quotation(&app).await;
+    let expire = format!("/quotations/{quotation}/expire");
+    let problem = post(&app, &expire, &json!({}), Role::Sales)
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "not-yet-expired");
+    assert!(problem["detail"].is_string(), "{problem}");
+    let reject = format!("/quotations/{quotation}/reject");
+    post(&app, &reject, &json!({ "reason": " " }), Role::Sales)
+        .await
+        .assert_problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "rejection-reason-required",
+        );
+    let rejected = post(
+        &app,
+        &reject,
+        &json!({ "reason": "Price too high" }),
+        Role::Sales,
+    )
+    .await;
+    assert_status(&rejected, StatusCode::OK);
+    let accept = json!({ "revision": 1, "accepted_by": "Puan Aminah" });
+    post(
+        &app,
+        &format!("/quotations/{quotation}/accept"),
+        &accept,
+        Role::Sales,
+    )
+    .await
+    .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "revision-rejected");
+    // Revised with the same lines priced again; r1 keeps its rejection.
+    let revised = post(
+        &app,
+        &format!("/quotations/{quotation}/revisions"),
+        &json!({}),
+        Role::Sales,
+    )
+    .await;
+    assert_eq!(assert_status(&revised, StatusCode::CREATED)["revision"], 2);
+    let q = get(&app, &format!("/quotations/{quotation}")).await;
+    assert_eq!(q["status"], "draft");
+    assert_eq!(q["revisions"][0]["rejection"]["reason"], "Price too high");
+    assert_eq!(q["revisions"][1]["status"], "draft");
+    // A draft revision is not sent: it cannot be accepted yet.
+    let accept = json!({ "revision": 2, "accepted_by": "Puan Aminah" });
+    post(
+        &app,
+        &format!("/quotations/{quotation}/accept"),
+        &accept,
+        Role::Sales,
+    )
+    .await
+    .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "revision-not-sent");
+}
+
+async fn a_credit_after_full_payment_is_refunded(app: TestApp) {
+    let customer = register(&app).await;
+    let invoice = draft_invoice(&app, &customer).await;
+    let issued = post(
+        &app,
+        &format!("/invoices/{invoice}/issue"),
+        &json!({}),
+        Role::Finance,
+    )
+    .await;
+    assert_status(&issued, StatusCode::OK);
+    // One weight at 350 + 8 % and the case at 120: 498.00.
+    let pay = json!({ "amount": myr("498.00"), "method": "cheque", "reference": "PBB 000123" });
+    assert_status(
+        &post(
+            &app,
+            &format!("/invoices/{invoice}/payments"),
+            &pay,
+            Role::Finance,
+        )
+        .await,
+        StatusCode::OK,
+    );
+    assert_eq!(
+        get(&app, &format!("/invoices/{invoice}")).await["status"],
+        "paid"
+    );
+
+    let case_back = json!({
+        "reason": "Case returned unused",
+        "lines": [{ "description": "Carrying case", "quantity": "1", "unit": "H87",
+                    "unit_price": myr("120.00"), "tax": { "kind": "goods_resale" } }]
+    });
+    let credited = post(
+        &app,
+        &format!("/invoices/{invoice}/credit-notes"),
+        &case_back,
+        Role::Finance,
+    )
+    .await;
+    assert_status(&credited, StatusCode::CREATED);
+    let inv = get(&app, &format!("/invoices/{invoice}")).await;
+    assert_eq!(inv["status"], "refund_due");
+    assert_eq!(inv["account"]["outstanding"], myr("-120.00"));
+    assert_eq!(inv["account"]["refundable"], myr("120.00"));
+
+    let refund = |amount: &str| {
+        json!({
+            "reason": "Refund of the returned case",
+            "lines": [{ "description": "Refund", "quantity": "1", "unit": "C62",
+                        "unit_price": myr(amount), "tax": { "kind": "goods_resale" } }]
+        })
+    };
+    let refunds = format!("/invoices/{invoice}/refund-notes");
+    post(&app, &refunds, &refund("120.01"), Role::Finance)
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "over-refund");
+    let refunded = post(&app, &refunds, &refund("120.00"), Role::Finance).await;
+    let number = assert_status(&refunded, StatusCode::CREATED)["number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        number.starts_with("RN-") && number.ends_with("-000001"),
+        "{number}"
+    );
+    let inv = get(&app, &format!("/invoices/{invoice}")).await;
+    assert_eq!(inv["status"], "paid");
+    assert_eq!(inv["account"]["outstanding"], myr("0.00"));
+    assert_eq!(inv["notes"].as_array().unwrap().len(), 2);
+
+    // A debit note raises what is charged again.
+    let extra = json!({
+        "reason": "Delivery charge omitted",
+        "lines": [{ "description": "Delivery", "quantity": "1", "unit": "C62",
+                    "unit_price": myr("50.00"), "tax": { "kind": "service" } }]
+    });
+    let debited = post(
+        &app,
+        &format!("/invoices/{invoice}/debit-notes"),
+        &extra,
+        Role::Finance,
+    )
+    .await;
+    assert!(
+        assert_status(&debited, StatusCode::CREATED)["number"]
+            .as_str()
+            .unwrap()
+            .starts_with("DN-")
+    );
+    let inv = get(&app, &format!("/invoices/{invoice}")).await;
+    assert_eq!(inv["status"], "partly_paid");
+    assert_eq!(inv["account"]["outstanding"], myr("54.00"));
+}
+
 async fn sixteen_concurrent_issuers_take_sixteen_consecutive_numbers(app: TestApp) {
     let customer = register(&app).await;
     let mut drafts = Vec::new();
@@ -552,5 +703,7 @@ crate::on_both_backends!(
     each_step_is_for_its_role,
     bad_input_names_the_field,
     a_voided_draft_is_never_issued,
+    a_rejected_quotation_is_revised_and_a_valid_one_does_not_expire,
+    a_credit_after_full_payment_is_refunded,
     sixteen_concurrent_issuers_take_sixteen_consecutive_numbers,
 );
