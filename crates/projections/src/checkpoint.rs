@@ -30,6 +30,23 @@ pub async fn load(db: &Database, projection: &str) -> Result<Cursor, ProjectionE
     Ok(row.map_or(Cursor::START, |(t, p)| cursor(t, p)))
 }
 
+/// Takes the projector's checkpoint row for this transaction and returns its cursor. The
+/// no-op upsert locks the row on PostgreSQL (and takes the write lock on SQLite) until the
+/// transaction ends, so a batch and a rebuild's switch-over, or two instances that both
+/// believe they run the projector, never apply on top of each other: whoever comes second
+/// sees the cursor moved and reads again from there.
+pub async fn claim(tx: &mut ReadTx, projection: &str) -> Result<Cursor, ProjectionError> {
+    let (t, p): (i64, i64) = on_tx!(tx, conn => sqlx::query_as(
+        "INSERT INTO projection_checkpoints (projection) VALUES ($1) \
+         ON CONFLICT (projection) DO UPDATE SET position = projection_checkpoints.position \
+         RETURNING transaction_id, position",
+    )
+    .bind(projection)
+    .fetch_one(conn)
+    .await)?;
+    Ok(cursor(t, p))
+}
+
 /// Moves the checkpoint, inside the transaction that applied the events.
 pub async fn advance(tx: &mut ReadTx, projection: &str, to: Cursor) -> Result<(), ProjectionError> {
     let transaction = i64::try_from(to.transaction).unwrap_or(i64::MAX);

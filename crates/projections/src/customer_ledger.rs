@@ -89,6 +89,10 @@ impl Projection for CustomerLedger {
         NAME
     }
 
+    fn tables(&self) -> &'static [&'static str] {
+        &["customer_ledger"]
+    }
+
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
         if event.stream.stream_type != Invoice::STREAM_TYPE {
             return Ok(());
@@ -217,4 +221,26 @@ pub async fn statement(
         entries,
         closing_sen,
     }))
+}
+
+/// What a customer owes in one currency, over every entry (negative: what the company owes
+/// back).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Balance {
+    pub currency: String,
+    pub balance_sen: i64,
+}
+
+/// The statement of [`balances`], public for its plan test: a range of
+/// `customer_ledger_statement`, already in currency order.
+pub const BALANCES_SQL: &str = "SELECT currency, \
+     CAST(SUM(debit_sen - credit_sen) AS BIGINT) AS balance_sen \
+     FROM customer_ledger WHERE customer_id = $1 GROUP BY currency ORDER BY currency";
+
+/// What `customer_id` owes now, per currency they were ever invoiced in, in currency order.
+pub async fn balances(db: &Database, customer_id: &str) -> Result<Vec<Balance>, ProjectionError> {
+    Ok(on_reader!(db, pool => sqlx::query_as(BALANCES_SQL)
+        .bind(customer_id)
+        .fetch_all(pool)
+        .await)?)
 }

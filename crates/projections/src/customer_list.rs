@@ -39,6 +39,10 @@ impl Projection for CustomerList {
         NAME
     }
 
+    fn tables(&self) -> &'static [&'static str] {
+        &["customer_list"]
+    }
+
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
         if event.stream.stream_type != Customer::STREAM_TYPE {
             return Ok(());

@@ -13,6 +13,9 @@ pub enum ProjectionError {
     /// An event holds what a read model cannot keep: a bug or a corrupt event.
     #[error("cannot project event: {0}")]
     Corrupt(String),
+    /// A rebuild that cannot run, e.g. of a projection that declares no tables.
+    #[error("cannot rebuild {projection}: {reason}")]
+    Rebuild { projection: String, reason: String },
     #[error("read model did not catch up to position {position} in time")]
     NotCaughtUp { position: i64 },
 }

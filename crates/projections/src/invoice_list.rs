@@ -132,6 +132,10 @@ impl Projection for InvoiceList {
         NAME
     }
 
+    fn tables(&self) -> &'static [&'static str] {
+        &["invoice_list"]
+    }
+
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
         if event.stream.stream_type != Invoice::STREAM_TYPE {
             return Ok(());

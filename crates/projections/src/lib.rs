@@ -13,6 +13,7 @@ pub mod invoice_list;
 mod newest_first;
 pub mod quotation_list;
 mod read_tx;
+pub mod rebuild;
 pub mod runner;
 
 use async_trait::async_trait;
@@ -27,6 +28,12 @@ pub use read_tx::ReadTx;
 pub trait Projection: Send + Sync + std::fmt::Debug {
     /// The checkpoint's name. Renaming it rebuilds the read model from the first event.
     fn name(&self) -> &'static str;
+
+    /// The tables this projection writes and nothing else does: what a rebuild makes afresh
+    /// and switches over.
+    fn tables(&self) -> &'static [&'static str] {
+        &[]
+    }
 
     /// Applies one event to the read model. Events of other types are ignored.
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError>;

@@ -53,6 +53,10 @@ impl Projection for QuotationList {
         NAME
     }
 
+    fn tables(&self) -> &'static [&'static str] {
+        &["quotation_list"]
+    }
+
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
         if event.stream.stream_type != Quotation::STREAM_TYPE {
             return Ok(());

@@ -11,7 +11,7 @@ use tracing::{info, instrument, warn};
 use crate::{Projection, ProjectionError, ReadTx, checkpoint};
 
 /// Events read and applied per transaction.
-const BATCH: u32 = 500;
+pub(crate) const BATCH: u32 = 500;
 /// How often an idle projector looks for events another instance wrote.
 const POLL: Duration = Duration::from_secs(1);
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
@@ -32,14 +32,30 @@ pub async fn catch_up(
             return Ok(applied);
         };
         let mut tx = ReadTx::begin(db).await?;
-        for event in &batch {
-            projection.apply(&mut tx, event).await?;
+        let at = checkpoint::claim(&mut tx, projection.name()).await?;
+        if at != cursor {
+            // A rebuild switched over, or another instance applied these: start from where
+            // the read model really is. Dropping `tx` rolls it back.
+            cursor = at;
+            continue;
         }
+        applied += apply_batch(projection, &mut tx, &batch).await?;
         checkpoint::advance(&mut tx, projection.name(), last.cursor()).await?;
         tx.commit().await?;
         cursor = last.cursor();
-        applied += batch.len() as u64;
     }
+}
+
+/// Applies `batch` in `tx`; how many events it held.
+pub(crate) async fn apply_batch(
+    projection: &dyn Projection,
+    tx: &mut ReadTx,
+    batch: &[niaga_store::RecordedEvent],
+) -> Result<u64, ProjectionError> {
+    for event in batch {
+        projection.apply(tx, event).await?;
+    }
+    Ok(batch.len() as u64)
 }
 
 /// Runs a projection until the task is dropped: catches up, then waits for `wake` (an
