@@ -1,4 +1,5 @@
-//! The one-shot subcommands: `migrate`, `user add`, `audit verify`, `audit export`.
+//! The one-shot subcommands: `migrate`, `user add`, `audit verify`, `audit export`,
+//! `projections list`, `projections rebuild`.
 
 use std::{
     fs::File,
@@ -15,7 +16,7 @@ use niaga_store::{
 
 use crate::{
     accounts,
-    config::{AuditExport, UserAdd},
+    config::{AuditExport, ProjectionsRebuild, UserAdd},
     secret::Secret,
 };
 
@@ -177,6 +178,86 @@ fn read_export(path: &Path) -> anyhow::Result<Vec<RecordedEvent>> {
     }
     anyhow::ensure!(!events.is_empty(), "{} holds no events", path.display());
     Ok(events)
+}
+
+/// `niaga projections list`: one line per read model.
+pub async fn projections_list(database_url: &str) -> anyhow::Result<ExitCode> {
+    let db = connect(database_url).await?;
+    let status = niaga_projections::checkpoint::status(&db).await?;
+    db.close().await;
+    for projection in status {
+        report(&format!(
+            "{}\tposition {}\tbehind {}{}",
+            projection.name,
+            projection.position,
+            projection.behind,
+            projection
+                .last_error
+                .map(|error| format!("\tstuck: {error}"))
+                .unwrap_or_default()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `niaga projections rebuild [NAME]`: rebuilds one read model or all, with a progress line.
+pub async fn projections_rebuild(
+    database_url: &str,
+    args: &ProjectionsRebuild,
+) -> anyhow::Result<ExitCode> {
+    let all = niaga_projections::all();
+    let chosen: Vec<_> =
+        match &args.name {
+            None => all,
+            Some(name) => {
+                let names: Vec<_> = all.iter().map(|p| p.name()).collect();
+                let one = all.iter().find(|p| p.name() == name).cloned();
+                vec![one.with_context(|| {
+                    format!("no read model is named {name}: {}", names.join(", "))
+                })?]
+            }
+        };
+    let db = connect(database_url).await?;
+    db.migrate().await.context("cannot migrate the database")?;
+    for projection in chosen {
+        let started = std::time::Instant::now();
+        let shown = std::sync::Mutex::new(std::time::Instant::now());
+        let read = niaga_projections::rebuild::rebuild(projection.as_ref(), &db, &|p| {
+            let mut last = shown
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if last.elapsed().as_millis() >= 500 {
+                *last = std::time::Instant::now();
+                progress(projection.name(), p, started.elapsed());
+            }
+        })
+        .await
+        .with_context(|| format!("cannot rebuild {}", projection.name()))?;
+        let seconds = started.elapsed().as_secs_f64();
+        report(&format!(
+            "{}: rebuilt from {read} events in {seconds:.1} s ({:.0} events/s)",
+            projection.name(),
+            read as f64 / seconds.max(1e-3)
+        ));
+    }
+    db.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The progress of a rebuild, rewritten in place on stderr: stdout keeps the results.
+#[expect(clippy::print_stderr, reason = "an operator's progress line")]
+fn progress(name: &str, p: niaga_projections::rebuild::Progress, elapsed: std::time::Duration) {
+    let percent = if p.head > 0 {
+        100.0 * p.position as f64 / p.head as f64
+    } else {
+        100.0
+    };
+    eprint!(
+        "\r{name}: position {} of {} ({percent:.1} %), {:.0} events/s   ",
+        p.position,
+        p.head,
+        p.read as f64 / elapsed.as_secs_f64().max(1e-3)
+    );
 }
 
 async fn connect(database_url: &str) -> anyhow::Result<Database> {

@@ -90,6 +90,24 @@ pub enum Command {
     /// Checks of the stored records.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The read models.
+    #[command(subcommand)]
+    Projections(ProjectionsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectionsCommand {
+    /// Lists the read models with the position each has reached and its last error.
+    List,
+    /// Rebuilds read models from the first event into fresh tables and switches over when
+    /// caught up; the service may keep running meanwhile.
+    Rebuild(ProjectionsRebuild),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ProjectionsRebuild {
+    /// The read model (as `projections list` names it); all of them when absent.
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use niaga_api::{
     cli,
-    config::{AuditCommand, Command, Config, UserCommand},
+    config::{AuditCommand, Command, Config, ProjectionsCommand, UserCommand},
     serve::serve,
     telemetry,
 };
@@ -28,6 +28,12 @@ async fn main() -> ExitCode {
             None => cli::audit_verify(&database_url).await,
         },
         Command::Audit(AuditCommand::Export(args)) => cli::audit_export(&database_url, args).await,
+        Command::Projections(ProjectionsCommand::List) => {
+            cli::projections_list(&database_url).await
+        }
+        Command::Projections(ProjectionsCommand::Rebuild(args)) => {
+            cli::projections_rebuild(&database_url, args).await
+        }
     };
     result.unwrap_or_else(|error| {
         tracing::error!(error = format!("{error:#}"), "niaga failed");

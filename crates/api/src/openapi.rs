@@ -38,6 +38,10 @@ pub const BEARER: &str = "bearer";
         (name = "auth", description = "Logging in and who you are"),
         (name = "users", description = "Staff accounts"),
         (name = "health", description = "Probes for the orchestrator"),
+        (name = "customers", description = "The CRM: customers, contacts, interactions, opportunities, statements"),
+        (name = "quotations", description = "Priced offers with revisions, acceptance and conversion"),
+        (name = "invoices", description = "Invoices, payments, credit, debit and refund notes"),
+        (name = "admin", description = "How the service itself is doing"),
     )
 )]
 pub struct ApiDoc;

@@ -293,3 +293,92 @@ fn a_file_that_is_not_an_export_cannot_be_checked() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("cannot read"), "{err}");
 }
+
+/// `niaga projections rebuild` as an operator runs it: one read model by name, all of them,
+/// and an unknown name; `projections list` shows where each stands.
+async fn projections_are_rebuilt_by_name_or_all(backend: Backend) {
+    let url = testing::fresh_database_url(backend).await.unwrap();
+    let db = Database::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let customers = CommandHandler::<Customer>::new(db.event_store());
+    for (name, tin) in [
+        ("Acme Timbang", "C25845632020"),
+        ("Bumi Kalibrasi", "C10000000090"),
+    ] {
+        let id = CustomerId::from_uuid(Uuid::now_v7());
+        let register = CustomerCommand::Register(sample_company(id, name, tin).unwrap());
+        customers
+            .execute(
+                &id.to_string(),
+                &register,
+                &test_ctx(),
+                &CommandOptions::default(),
+            )
+            .await
+            .unwrap();
+    }
+    db.close().await;
+
+    let (code, out, err) = niaga(&[
+        "projections",
+        "rebuild",
+        "customer_list",
+        "--database-url",
+        &url,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("customer_list: rebuilt from 2 events"),
+        "{out}"
+    );
+    let (code, out, err) = niaga(&["projections", "list", "--database-url", &url]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("customer_list\tposition 2\tbehind 0")),
+        "{out}"
+    );
+    let (code, out, err) = niaga(&["projections", "rebuild", "--database-url", &url]);
+    assert_eq!(code, 0, "{out}{err}");
+    for name in niaga_projections::all().iter().map(|p| p.name()) {
+        assert!(
+            out.contains(&format!("{name}: rebuilt from 2 events")),
+            "{name}: {out}"
+        );
+    }
+    let (code, _, err) = niaga(&[
+        "projections",
+        "rebuild",
+        "customer_lists",
+        "--database-url",
+        &url,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("no read model is named customer_lists"),
+        "{err}"
+    );
+
+    let db = Database::connect(&url).await.unwrap();
+    let list = niaga_projections::customer_list::search(
+        &db,
+        &niaga_projections::customer_list::CustomerSearch {
+            query: None,
+            after: None,
+            limit: 10,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(list.items.len(), 2);
+}
+
+#[tokio::test]
+async fn sqlite_projections_are_rebuilt() {
+    projections_are_rebuilt_by_name_or_all(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_projections_are_rebuilt() {
+    projections_are_rebuilt_by_name_or_all(Backend::Postgres).await;
+}

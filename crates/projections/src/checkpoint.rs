@@ -121,3 +121,45 @@ pub async fn has_applied(
         }
     }
 }
+
+/// A read model's progress, as operators see it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProjectionStatus {
+    pub name: String,
+    /// The global position of the last event applied (0: none yet).
+    pub position: i64,
+    /// Positions between it and the newest event: the events still to apply (fewer where
+    /// PostgreSQL skipped positions of rolled-back appends).
+    pub behind: i64,
+    /// Why the projector is stuck, while it is: it retries the same event, never skips it.
+    pub last_error: Option<String>,
+}
+
+/// Every projection Niaga runs, with its checkpoint (also those that never ran).
+pub async fn status(db: &Database) -> Result<Vec<ProjectionStatus>, ProjectionError> {
+    let head = head(db).await?;
+    let checkpoints = all(db).await?;
+    Ok(crate::all()
+        .iter()
+        .map(|projection| {
+            let checkpoint = checkpoints
+                .iter()
+                .find(|c| c.projection == projection.name());
+            let position = checkpoint.map_or(0, |c| c.cursor.position);
+            ProjectionStatus {
+                name: projection.name().to_owned(),
+                position,
+                behind: (head - position).max(0),
+                last_error: checkpoint.and_then(|c| c.last_error.clone()),
+            }
+        })
+        .collect())
+}
+
+/// The newest event's global position (0 when there is none).
+pub(crate) async fn head(db: &Database) -> Result<i64, ProjectionError> {
+    let head: Option<i64> = on_reader!(db, pool => sqlx::query_scalar("SELECT MAX(position) FROM events")
+        .fetch_one(pool)
+        .await)?;
+    Ok(head.unwrap_or(0))
+}

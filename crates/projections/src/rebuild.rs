@@ -14,7 +14,7 @@
 //! next batch finds the checkpoint moved and continues from it: nothing is applied twice or
 //! skipped, and readers see the old tables until the commit, then the new ones.
 
-use niaga_store::{Cursor, Database, EventStore, on_reader};
+use niaga_store::{Cursor, Database, EventStore};
 use sqlx::{Executor, PgPool, Postgres, sqlite::SqlitePoolOptions};
 
 use crate::{
@@ -50,7 +50,7 @@ pub async fn rebuild(
     if let Some(bad) = tables.iter().find(|t| !is_plain_identifier(t)) {
         return Err(refused(projection, &format!("table name {bad:?}")));
     }
-    let head = head(db).await?;
+    let head = checkpoint::head(db).await?;
     let shadow = Shadow::prepare(db, tables).await?;
     let store = db.event_store();
     let mut cursor = Cursor::START;
@@ -117,13 +117,6 @@ fn is_plain_identifier(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-}
-
-async fn head(db: &Database) -> Result<i64, ProjectionError> {
-    let head: Option<i64> = on_reader!(db, pool => sqlx::query_scalar("SELECT MAX(position) FROM events")
-        .fetch_one(pool)
-        .await)?;
-    Ok(head.unwrap_or(0))
 }
 
 /// Where the fresh tables are, and how a transaction writes to them.

@@ -6,6 +6,7 @@
 //! `pub(crate) fn router() -> OpenApiRouter<AppState>`, declare it below and merge it in
 //! [`routes`]. Each handler takes `CurrentUser` and calls `user.require(<ROLES>)?` first.
 
+mod admin;
 mod audit;
 mod auth;
 mod catch_up;
@@ -28,6 +29,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(health::router())
         .merge(auth::router())
+        .merge(admin::router())
         .merge(audit::router())
         .merge(customers::router())
         .merge(events::router())
