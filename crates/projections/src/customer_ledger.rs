@@ -179,6 +179,15 @@ pub struct Statement {
 /// The most entries one statement lists; a longer period is asked for in parts.
 pub const STATEMENT_MAX_ENTRIES: u32 = 5_000;
 
+/// What a customer owed before a day: binds customer, currency, day. Public for its plan test.
+pub const OPENING_SQL: &str = "SELECT CAST(COALESCE(SUM(debit_sen - credit_sen), 0) AS BIGINT) \
+     FROM customer_ledger WHERE customer_id = $1 AND currency = $2 AND entry_on < $3";
+
+/// A statement's entries: binds customer, currency, first and last day, limit. Public for its
+/// plan test.
+pub const ENTRIES_SQL: &str = "SELECT * FROM customer_ledger WHERE customer_id = $1 \
+     AND currency = $2 AND entry_on >= $3 AND entry_on <= $4 ORDER BY entry_on, position LIMIT $5";
+
 /// The statement of `customer_id` in `currency` from `from` to `to`; served by
 /// `customer_ledger_statement`. `None` when the period holds more than
 /// [`STATEMENT_MAX_ENTRIES`] entries.
@@ -190,19 +199,13 @@ pub async fn statement(
     to: NaiveDate,
 ) -> Result<Option<Statement>, ProjectionError> {
     let (from, to) = (from.to_string(), to.to_string());
-    let opening_sen: i64 = on_reader!(db, pool => sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(debit_sen - credit_sen), 0) AS BIGINT) FROM customer_ledger \
-         WHERE customer_id = $1 AND currency = $2 AND entry_on < $3",
-    )
+    let opening_sen: i64 = on_reader!(db, pool => sqlx::query_scalar(OPENING_SQL)
     .bind(customer_id)
     .bind(currency)
     .bind(&from)
     .fetch_one(pool)
     .await)?;
-    let entries: Vec<LedgerEntry> = on_reader!(db, pool => sqlx::query_as(
-        "SELECT * FROM customer_ledger WHERE customer_id = $1 AND currency = $2 \
-         AND entry_on >= $3 AND entry_on <= $4 ORDER BY entry_on, position LIMIT $5",
-    )
+    let entries: Vec<LedgerEntry> = on_reader!(db, pool => sqlx::query_as(ENTRIES_SQL)
     .bind(customer_id)
     .bind(currency)
     .bind(&from)

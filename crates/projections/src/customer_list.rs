@@ -168,6 +168,17 @@ fn prefix_end(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
 }
 
+/// The page query of [`search`], by TIN prefix or by name prefix: binds the prefix, its end,
+/// the cursor's name key and id, and the limit. Public for its plan test.
+pub fn search_sql(by_tin: bool) -> String {
+    // The column comes from this fixed pair, never from the request.
+    let column = if by_tin { "tin" } else { "name_key" };
+    format!(
+        "SELECT * FROM customer_list WHERE {column} >= $1 AND {column} < $2 \
+         AND (name_key, customer_id) > ($3, $4) ORDER BY name_key, customer_id LIMIT $5"
+    )
+}
+
 /// A page of customers in name order; served by `customer_list_by_name` or
 /// `customer_list_by_tin`.
 pub async fn search(
@@ -177,16 +188,13 @@ pub async fn search(
     let limit = i64::from(search.limit.clamp(1, 200));
     let query = search.query.as_deref().map(str::trim).unwrap_or("");
     let (after_key, after_id) = search.after.clone().unwrap_or_default();
-    // The column comes from this fixed pair, never from the request.
-    let (column, prefix) = if looks_like_tin(query) {
-        ("tin", query.to_uppercase())
+    let by_tin = looks_like_tin(query);
+    let prefix = if by_tin {
+        query.to_uppercase()
     } else {
-        ("name_key", name_key(query))
+        name_key(query)
     };
-    let sql = format!(
-        "SELECT * FROM customer_list WHERE {column} >= $1 AND {column} < $2 \
-         AND (name_key, customer_id) > ($3, $4) ORDER BY name_key, customer_id LIMIT $5"
-    );
+    let sql = search_sql(by_tin);
     let mut items: Vec<CustomerSummary> = on_reader!(db, pool => sqlx::query_as(&sql)
         .bind(&prefix)
         .bind(prefix_end(&prefix))

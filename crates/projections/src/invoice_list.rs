@@ -211,6 +211,15 @@ pub type InvoicePage = Page<InvoiceSummary>;
 /// A page of invoices, newest first; served by `invoice_list_by_status`,
 /// `invoice_list_by_customer` or `invoice_list_newest`, read backwards.
 pub async fn list(db: &Database, filter: &InvoiceFilter) -> Result<InvoicePage, ProjectionError> {
+    query(filter)
+        .page(db, filter.before, filter.limit, |i: &InvoiceSummary| {
+            i.drafted_position
+        })
+        .await
+}
+
+/// The page query of [`list`] for `filter`. Its statement is public for the plan test.
+fn query(filter: &InvoiceFilter) -> NewestFirst<'static> {
     NewestFirst {
         select: "SELECT * FROM invoice_list",
         position: "drafted_position",
@@ -219,8 +228,10 @@ pub async fn list(db: &Database, filter: &InvoiceFilter) -> Result<InvoicePage, 
             ("customer_id", filter.customer_id.clone()),
         ],
     }
-    .page(db, filter.before, filter.limit, |i: &InvoiceSummary| {
-        i.drafted_position
-    })
-    .await
+}
+
+/// The statement [`list`] runs for `filter`: binds the cursor position, then the filters
+/// given (status, customer), then the limit.
+pub fn list_sql(filter: &InvoiceFilter) -> String {
+    query(filter).sql()
 }

@@ -29,7 +29,7 @@ impl NewestFirst<'_> {
     /// The statement for the filters given, made of fixed parts only: each filter adds its
     /// own condition (never `$n IS NULL OR …`, which keeps a generic plan off the indexes),
     /// so the index on (filter column, position) serves it, read backwards.
-    fn sql(&self) -> String {
+    pub(crate) fn sql(&self) -> String {
         let mut conditions = vec![format!("{} < $1", self.position)];
         for (column, _) in self.filters.iter().filter(|(_, value)| value.is_some()) {
             conditions.push(format!("{column} = ${}", conditions.len() + 1));

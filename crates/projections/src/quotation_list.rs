@@ -242,6 +242,15 @@ pub async fn list(
     db: &Database,
     filter: &QuotationFilter,
 ) -> Result<QuotationPage, ProjectionError> {
+    query(filter)
+        .page(db, filter.after, filter.limit, |q: &QuotationSummary| {
+            q.drafted_position
+        })
+        .await
+}
+
+/// The page query of [`list`] for `filter`. Its statement is public for the plan test.
+fn query(filter: &QuotationFilter) -> NewestFirst<'static> {
     NewestFirst {
         select: SELECT,
         position: "q.drafted_position",
@@ -250,8 +259,10 @@ pub async fn list(
             ("q.customer_id", filter.customer_id.clone()),
         ],
     }
-    .page(db, filter.after, filter.limit, |q: &QuotationSummary| {
-        q.drafted_position
-    })
-    .await
+}
+
+/// The statement [`list`] runs for `filter`: binds the cursor position, then the filters
+/// given (status, customer), then the limit.
+pub fn list_sql(filter: &QuotationFilter) -> String {
+    query(filter).sql()
 }

@@ -4,7 +4,7 @@
 use std::{sync::Arc, time::Duration};
 
 use niaga_store::{Database, EventStore};
-use sqlx::{PgPool, pool::PoolConnection};
+use sqlx::{PgConnection, PgPool};
 use tokio::sync::Notify;
 use tracing::{info, instrument, warn};
 
@@ -98,14 +98,16 @@ pub async fn run(
 
 /// Waits until this instance holds the projection's advisory lock, so that exactly one of
 /// several `niaga serve` processes sharing a database runs it. The lock lives as long as the
-/// returned connection; if the process dies, PostgreSQL releases it and another takes over.
-async fn lease(pool: &PgPool, name: &str) -> PoolConnection<sqlx::Postgres> {
+/// returned connection, which is taken out of the pool: when the projector stops (its task
+/// dropped, or the process dead) the connection closes and PostgreSQL releases the lock for
+/// another instance, instead of it idling in the pool, still held.
+async fn lease(pool: &PgPool, name: &str) -> PgConnection {
     loop {
-        let attempt: Result<(PoolConnection<sqlx::Postgres>, bool), sqlx::Error> = async {
-            let mut conn = pool.acquire().await?;
+        let attempt: Result<(PgConnection, bool), sqlx::Error> = async {
+            let mut conn = pool.acquire().await?.detach();
             let held: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtext($1))")
                 .bind(format!("niaga.projection.{name}"))
-                .fetch_one(&mut *conn)
+                .fetch_one(&mut conn)
                 .await?;
             Ok((conn, held))
         }
