@@ -42,6 +42,18 @@ pub(crate) fn days_after(day: NaiveDate, days: u16) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
+/// The time of day in Asia/Kuala_Lumpur at `at` (when a daily job is due).
+pub fn business_time(at: DateTime<Utc>) -> chrono::NaiveTime {
+    at.with_timezone(&Kuala_Lumpur).time()
+}
+
+/// The first instant of a business day in Asia/Kuala_Lumpur (its midnight, in UTC): the
+/// clock a job run "as of" that day decides with.
+pub fn start_of_business_day(day: NaiveDate) -> Option<DateTime<Utc>> {
+    let midnight = day.and_hms_opt(0, 0, 0)?.and_local_timezone(Kuala_Lumpur).earliest()?;
+    Some(midnight.with_timezone(&Utc))
+}
+
 /// The last instant (to the microsecond, the precision events are recorded at) of a
 /// business day in Asia/Kuala_Lumpur: "as of 31 March" means everything recorded that
 /// Malaysian day, including the 23:59 entries, which UTC dates on the 31st only until 16:00.
@@ -101,6 +113,18 @@ mod tests {
         assert_eq!(
             business_day(end + TimeDelta::microseconds(1)),
             NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_business_day_starts_at_midnight_malaysian_time() {
+        let day = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+        let start = start_of_business_day(day).unwrap();
+        assert_eq!(start.to_rfc3339(), "2026-03-31T16:00:00+00:00");
+        assert_eq!(business_day(start), day);
+        assert_eq!(
+            start - TimeDelta::microseconds(1),
+            end_of_business_day(NaiveDate::from_ymd_opt(2026, 3, 31).unwrap()).unwrap()
         );
     }
 }

@@ -18,5 +18,5 @@ pub mod testing;
 pub mod values;
 
 pub use aggregate::{Aggregate, DomainEvent, UpcastError};
-pub use ctx::{Actor, Ctx, business_day};
+pub use ctx::{Actor, Ctx, business_day, business_time, start_of_business_day};
 pub use money::{Currency, Money, MoneyError};

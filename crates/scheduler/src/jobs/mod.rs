@@ -1,0 +1,5 @@
+//! The jobs, one module each.
+
+mod expire_quotations;
+
+pub use expire_quotations::ExpireQuotations;
