@@ -1,5 +1,5 @@
 //! The one-shot subcommands: `migrate`, `user add`, `audit verify`, `audit export`,
-//! `projections list`, `projections rebuild`.
+//! `projections list`, `projections rebuild`, `jobs list`, `jobs run`.
 
 use std::{
     fs::File,
@@ -16,7 +16,7 @@ use niaga_store::{
 
 use crate::{
     accounts,
-    config::{AuditExport, ProjectionsRebuild, UserAdd},
+    config::{AuditExport, JobsRun, ProjectionsRebuild, UserAdd},
     secret::Secret,
 };
 
@@ -258,6 +258,83 @@ fn progress(name: &str, p: niaga_projections::rebuild::Progress, elapsed: std::t
         p.head,
         p.read as f64 / elapsed.as_secs_f64().max(1e-3)
     );
+}
+
+/// `niaga jobs list`: each job, what it does, and its latest run.
+pub async fn jobs_list(database_url: &str) -> anyhow::Result<ExitCode> {
+    let db = connect(database_url).await?;
+    db.migrate().await.context("cannot migrate the database")?;
+    for job in niaga_scheduler::all() {
+        let latest = niaga_scheduler::runs::latest(&db, job.name(), 1).await?;
+        let last = latest.first().map_or_else(
+            || "never run".to_owned(),
+            |run| {
+                format!(
+                    "last run as of {} {} at {}",
+                    run.as_of, run.outcome, run.started_at
+                )
+            },
+        );
+        report(&format!("{}\t{}\t{last}", job.name(), job.description()));
+    }
+    db.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `niaga jobs run NAME [--as-of DAY]`: 0 when it succeeded, 1 when another instance is
+/// running it, 2 when it failed.
+pub async fn jobs_run(database_url: &str, args: &JobsRun) -> anyhow::Result<ExitCode> {
+    let names: Vec<_> = niaga_scheduler::all().iter().map(|j| j.name()).collect();
+    let job = niaga_scheduler::find(&args.name)
+        .with_context(|| format!("no job is named {}: {}", args.name, names.join(", ")))?;
+    let as_of = args
+        .as_of
+        .unwrap_or_else(|| niaga_domain::business_day(chrono::Utc::now()));
+    let db = connect(database_url).await?;
+    db.migrate().await.context("cannot migrate the database")?;
+    let ctx = niaga_scheduler::JobContext {
+        db: db.clone(),
+        committed: std::sync::Arc::new(tokio::sync::Notify::new()),
+    };
+    let holder = format!("command-{}", uuid::Uuid::now_v7());
+    let outcome = niaga_scheduler::run_once(
+        job.as_ref(),
+        &ctx,
+        as_of,
+        &holder,
+        niaga_scheduler::Trigger::Command,
+    )
+    .await?;
+    db.close().await;
+    Ok(match outcome {
+        niaga_scheduler::Outcome::Busy => {
+            report(&format!("{}: running on another instance now", job.name()));
+            ExitCode::from(1)
+        }
+        niaga_scheduler::Outcome::Ran(run) => {
+            let counts = run
+                .counts()
+                .iter()
+                .map(|(what, n)| format!("{what} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            report(&format!(
+                "{} as of {}: {}{}",
+                job.name(),
+                run.as_of,
+                run.outcome,
+                match &run.error {
+                    Some(error) => format!(": {error}"),
+                    None => format!(" ({counts})"),
+                }
+            ));
+            if run.outcome == "succeeded" {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            }
+        }
+    })
 }
 
 async fn connect(database_url: &str) -> anyhow::Result<Database> {

@@ -93,6 +93,27 @@ pub enum Command {
     /// The read models.
     #[command(subcommand)]
     Projections(ProjectionsCommand),
+    /// Scheduled jobs (`serve` runs them daily; these run one now, for cron or by hand).
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Lists the jobs with their latest run.
+    List,
+    /// Runs one job once, as of a business day, unless another instance is running it
+    /// (exit 1). Exits with 2 if the job failed; the failure is recorded either way.
+    Run(JobsRun),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct JobsRun {
+    /// The job, as `jobs list` names it.
+    pub name: String,
+    /// The Malaysian business day to run as of (YYYY-MM-DD); today when absent.
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Subcommand)]

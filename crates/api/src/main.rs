@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use niaga_api::{
     cli,
-    config::{AuditCommand, Command, Config, ProjectionsCommand, UserCommand},
+    config::{AuditCommand, Command, Config, JobsCommand, ProjectionsCommand, UserCommand},
     serve::serve,
     telemetry,
 };
@@ -34,6 +34,8 @@ async fn main() -> ExitCode {
         Command::Projections(ProjectionsCommand::Rebuild(args)) => {
             cli::projections_rebuild(&database_url, args).await
         }
+        Command::Jobs(JobsCommand::List) => cli::jobs_list(&database_url).await,
+        Command::Jobs(JobsCommand::Run(args)) => cli::jobs_run(&database_url, args).await,
     };
     result.unwrap_or_else(|error| {
         tracing::error!(error = format!("{error:#}"), "niaga failed");

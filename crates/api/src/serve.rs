@@ -44,6 +44,15 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     let state = AppState::new(db.clone(), auth);
     // Read models follow the feed in the background, woken by every command's commit.
     let projectors = niaga_projections::runner::spawn_all(&db, state.committed());
+    // The daily jobs; with several instances, the job's lease lets one of them run it.
+    let scheduler = niaga_scheduler::spawn(
+        niaga_scheduler::Schedule::default(),
+        niaga_scheduler::JobContext {
+            db: db.clone(),
+            committed: state.committed().clone(),
+        },
+        format!("serve-{}", uuid::Uuid::now_v7()),
+    );
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -51,6 +60,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("the HTTP server failed")?;
+    scheduler.abort();
     for projector in projectors {
         projector.abort();
     }

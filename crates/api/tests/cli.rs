@@ -382,3 +382,82 @@ async fn sqlite_projections_are_rebuilt() {
 async fn postgres_projections_are_rebuilt() {
     projections_are_rebuilt_by_name_or_all(Backend::Postgres).await;
 }
+
+/// `niaga jobs run expire-quotations --as-of DAY` as cron runs it, with no `serve` beside it:
+/// it expires what has passed, a second run changes nothing, `jobs list` shows the last run.
+async fn a_job_runs_once_from_the_command_line(backend: Backend) {
+    use niaga_domain::{
+        ids::QuotationId,
+        quotation::{Channel, Quotation, QuotationCommand, Recipient, SendQuotation},
+        testing::sample_quotation,
+        values::{Email, Name},
+    };
+    let url = testing::fresh_database_url(backend).await.unwrap();
+    let db = Database::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let quotations = CommandHandler::<Quotation>::new(db.event_store());
+    let id = QuotationId::from_uuid(Uuid::now_v7());
+    let draft = sample_quotation(id, CustomerId::from_uuid(Uuid::now_v7()), "QUO-2026-0001");
+    let send = QuotationCommand::Send(SendQuotation {
+        to: Recipient {
+            name: Name::parse("Puan Aminah").unwrap(),
+            channel: Channel::Email(Email::parse("aminah@acme.com.my").unwrap()),
+        },
+    });
+    for command in [QuotationCommand::Draft(draft.unwrap()), send] {
+        quotations
+            .execute(
+                &id.to_string(),
+                &command,
+                &test_ctx(),
+                &CommandOptions::default(),
+            )
+            .await
+            .unwrap();
+    }
+    db.close().await;
+
+    // Sent on 1 June for 30 days: open until 1 July.
+    let run = |day: &str| {
+        niaga(&[
+            "jobs",
+            "run",
+            "expire-quotations",
+            "--as-of",
+            day,
+            "--database-url",
+            &url,
+        ])
+    };
+    let (code, out, err) = run("2026-07-01");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("succeeded (expired 0"), "{out}");
+    let (code, out, err) = run("2026-07-02");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("expire-quotations as of 2026-07-02: succeeded (expired 1"),
+        "{out}"
+    );
+    let (code, out, _) = run("2026-07-02");
+    assert_eq!(code, 0);
+    assert!(out.contains("succeeded (expired 0"), "{out}");
+    let (code, out, err) = niaga(&["jobs", "list", "--database-url", &url]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("expire-quotations\t") && out.contains("last run as of 2026-07-02 succeeded"),
+        "{out}"
+    );
+    let (code, _, err) = niaga(&["jobs", "run", "expire-everything", "--database-url", &url]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no job is named expire-everything"), "{err}");
+}
+
+#[tokio::test]
+async fn sqlite_a_job_runs_once_from_the_command_line() {
+    a_job_runs_once_from_the_command_line(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_a_job_runs_once_from_the_command_line() {
+    a_job_runs_once_from_the_command_line(Backend::Postgres).await;
+}

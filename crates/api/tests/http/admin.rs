@@ -89,4 +89,42 @@ async fn a_stuck_projector_shows_its_error_and_skips_nothing(app: TestApp) {
     assert_eq!(still["position"], stuck["position"]);
 }
 
-crate::on_both_backends!(a_stuck_projector_shows_its_error_and_skips_nothing);
+async fn jobs_show_their_latest_runs(app: TestApp) {
+    app.get("/admin/jobs", Some(Role::Auditor))
+        .await
+        .assert_problem(StatusCode::FORBIDDEN, "forbidden");
+    let ctx = niaga_scheduler::JobContext {
+        db: app.state.db().clone(),
+        committed: app.state.committed().clone(),
+    };
+    let job = niaga_scheduler::find("expire-quotations").unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+    let outcome = niaga_scheduler::run_once(
+        job.as_ref(),
+        &ctx,
+        as_of,
+        "test",
+        niaga_scheduler::Trigger::Command,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(outcome, niaga_scheduler::Outcome::Ran(_)));
+    let listed = app.get("/admin/jobs", Some(Role::Admin)).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    let jobs = listed.json();
+    let expiry = jobs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["name"] == "expire-quotations")
+        .unwrap();
+    assert_eq!(expiry["runs"][0]["as_of"], "2026-07-01");
+    assert_eq!(expiry["runs"][0]["outcome"], "succeeded");
+    assert_eq!(expiry["runs"][0]["trigger"], "command");
+    assert_eq!(expiry["runs"][0]["counts"]["expired"], 0);
+}
+
+crate::on_both_backends!(
+    a_stuck_projector_shows_its_error_and_skips_nothing,
+    jobs_show_their_latest_runs
+);

@@ -1,6 +1,7 @@
 //! `expire-quotations`: marks expired every sent quotation whose last valid day has passed.
 //!
-//! The work list comes from the quotation list read model (sent quotations by validity); the
+//! The work list comes from the quotation list read model (sent quotations by validity),
+//! brought up to date first; the
 //! decision is the Quotation aggregate's, with the run's day as the command's clock, so a
 //! quotation the read model shows stale (accepted a moment ago, or revised) is refused by the
 //! aggregate and counted as skipped, never expired wrongly. Expiring an expired quotation
@@ -13,6 +14,7 @@ use niaga_domain::{
     quotation::{ExpireQuotation, Quotation, QuotationCommand},
     start_of_business_day,
 };
+use niaga_projections::{quotation_list::QuotationList, runner};
 use niaga_store::{CommandError, CommandHandler, CommandOptions, on_reader};
 use uuid::Uuid;
 
@@ -42,6 +44,10 @@ impl Job for ExpireQuotations {
 
     async fn run(&self, ctx: &JobContext, as_of: NaiveDate) -> Result<Counts, JobError> {
         let now = start_of_business_day(as_of).ok_or(JobError::Date(as_of))?;
+        // Run from cron with no `serve` beside it, the list may lag: bring it up to date. A
+        // projector running elsewhere at the same time is safe, each batch claims the
+        // checkpoint.
+        runner::catch_up(&QuotationList, &ctx.db, ctx.db.event_store().as_ref()).await?;
         let command_ctx = Ctx::new(now, Actor::System(self.name().to_owned()), Uuid::now_v7());
         let quotations = CommandHandler::<Quotation>::new(ctx.db.event_store())
             .notify_on_commit(ctx.committed.clone());
