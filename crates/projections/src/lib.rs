@@ -11,6 +11,7 @@ pub mod customer_list;
 mod error;
 pub mod invoice_list;
 mod newest_first;
+pub mod pipeline;
 pub mod quotation_list;
 mod read_tx;
 pub mod rebuild;
@@ -54,5 +55,6 @@ pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
         std::sync::Arc::new(invoice_list::InvoiceList),
         std::sync::Arc::new(customer_ledger::CustomerLedger),
         std::sync::Arc::new(quotation_list::QuotationList),
+        std::sync::Arc::new(pipeline::Pipeline),
     ]
 }

@@ -195,8 +195,12 @@ impl Shadow {
                 ),
             };
             match tx {
-                ReadTx::Postgres(tx) => drop(tx.execute(sql.as_str()).await?),
-                ReadTx::Sqlite(tx) => drop(tx.execute(sql.as_str()).await?),
+                ReadTx::Postgres(tx) => {
+                    tx.execute(sql.as_str()).await?;
+                }
+                ReadTx::Sqlite(tx) => {
+                    tx.execute(sql.as_str()).await?;
+                }
             }
         }
         Ok(())

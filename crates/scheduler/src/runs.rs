@@ -57,7 +57,7 @@ impl JobRun {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// It ran (successfully or not: see the record).
-    Ran(JobRun),
+    Ran(Box<JobRun>),
     /// Another scheduler holds the job's lease: it is running there now.
     Busy,
 }
@@ -119,11 +119,11 @@ pub async fn run_once(
     .await
     .map(drop))?;
     lease::give_up(db, job.name(), holder).await?;
-    let run = on_reader!(db, pool => sqlx::query_as("SELECT * FROM job_runs WHERE run_id = $1")
+    let run: JobRun = on_reader!(db, pool => sqlx::query_as("SELECT * FROM job_runs WHERE run_id = $1")
         .bind(&run_id)
         .fetch_one(pool)
         .await)?;
-    Ok(Outcome::Ran(run))
+    Ok(Outcome::Ran(Box::new(run)))
 }
 
 /// Renews the lease a third of its term at a time until aborted, so a long run keeps it.

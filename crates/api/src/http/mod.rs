@@ -17,6 +17,7 @@ mod invoices;
 pub(crate) mod lines;
 pub(crate) mod money;
 mod page_cursor;
+mod pipeline;
 mod quotations;
 mod users;
 
@@ -34,6 +35,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(customers::router())
         .merge(events::router())
         .merge(invoices::router())
+        .merge(pipeline::router())
         .merge(quotations::router())
         .merge(users::router())
 }

@@ -13,6 +13,7 @@ mod errors;
 mod events;
 mod health;
 mod openapi;
+mod pipeline;
 mod sales;
 mod users;
 

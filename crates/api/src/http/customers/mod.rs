@@ -4,6 +4,7 @@
 mod body;
 mod error;
 mod list;
+mod overview;
 mod statement;
 mod view;
 
@@ -45,10 +46,17 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(win_opportunity))
         .routes(routes!(lose_opportunity))
         .routes(routes!(statement::customer_statement))
+        .routes(routes!(overview::customer_overview))
 }
 
 fn location(id: CustomerId) -> String {
     format!("/customers/{id}")
+}
+
+/// Whether a customer with this id is registered: what a document for them requires.
+pub(crate) async fn is_registered(state: &AppState, id: Uuid) -> Result<bool> {
+    let loaded = state.commands::<Customer>().load(&id.to_string()).await?;
+    Ok(loaded.is_some_and(|(customer, _)| customer.registered().is_some()))
 }
 
 /// Runs a command on an existing customer and answers 200 with its version and position.

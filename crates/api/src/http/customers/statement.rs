@@ -7,7 +7,7 @@
 
 use axum::extract::State;
 use chrono::NaiveDate;
-use niaga_domain::{Currency, Money, customer::Customer};
+use niaga_domain::{Currency, Money};
 use niaga_projections::customer_ledger::{self, LedgerEntry, STATEMENT_MAX_ENTRIES};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -130,8 +130,7 @@ pub(crate) async fn customer_statement(
     }
     let currency = Currency::parse(params.currency.as_deref().unwrap_or("MYR"))
         .map_err(|error| ApiError::field("/currency", error.to_string()))?;
-    let known = state.commands::<Customer>().load(&id.to_string()).await?;
-    if !known.is_some_and(|(customer, _)| customer.registered().is_some()) {
+    if !super::is_registered(&state, id).await? {
         return Err(ApiError::NotFound("customer".into()));
     }
     caught_up(&state, customer_ledger::NAME, params.min_position).await?;

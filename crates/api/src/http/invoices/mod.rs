@@ -15,7 +15,6 @@ use axum::{
 };
 use chrono::Datelike;
 use niaga_domain::{
-    customer::Customer,
     ids::NoteId,
     invoice::{DocumentKind, DocumentNumber, Invoice, InvoiceCommand, InvoiceRecord, NoteKind},
 };
@@ -29,6 +28,7 @@ use crate::{
     command::{CommandAccepted, CommandMeta},
     error::{ApiError, Problem, Result},
     extract::{Json, Path},
+    http::customers::is_registered,
 };
 use body::{AmendInvoiceBody, DraftInvoiceBody, NoteBody, PaymentBody, ReasonBody};
 use view::{InvoiceView, NoteView};
@@ -138,11 +138,7 @@ async fn draft_invoice(
     let invoices = state.commands::<Invoice>();
     let (id, options) = meta.create_target(&invoices, &body).await?;
     let command = InvoiceCommand::Draft(body.draft(id)?);
-    let customer = state
-        .commands::<Customer>()
-        .load(&body.customer_id.to_string())
-        .await?;
-    if customer.is_none() {
+    if !is_registered(&state, body.customer_id).await? {
         return Err(ApiError::field("/customer_id", "no customer has this id"));
     }
     let outcome = invoices

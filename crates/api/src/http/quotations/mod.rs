@@ -14,8 +14,7 @@ use axum::{
 };
 use chrono::Datelike;
 use niaga_domain::{
-    customer::Customer,
-    ids::{CustomerId, QuotationId},
+    ids::QuotationId,
     quotation::{
         ExpireQuotation, Quotation, QuotationCommand, QuotationEvent, QuotationNumber,
         RevisionNumber,
@@ -31,6 +30,7 @@ use crate::{
     command::{CommandAccepted, CommandHeaders, CommandMeta},
     error::{ApiError, Problem, Result},
     extract::{Json, Path},
+    http::customers::is_registered,
 };
 use body::{AcceptBody, DraftBody, LinesBody, RejectBody, ReviseBody, SendBody, ValidityBody};
 use view::{QuotationView, RevisionMade};
@@ -142,12 +142,7 @@ async fn draft_quotation(
     // A retried create lands on the quotation (and number) its first attempt made.
     let (id, options) = meta.create_target(&quotations, &body).await?;
     let draft = body.draft(id)?;
-    let customer_id = CustomerId::from_uuid(body.customer_id);
-    let customer = state
-        .commands::<Customer>()
-        .load(&customer_id.to_string())
-        .await?;
-    if !customer.is_some_and(|(customer, _)| customer.registered().is_some()) {
+    if !is_registered(&state, body.customer_id).await? {
         return Err(ApiError::field("/customer_id", "no customer has this id"));
     }
     let ctx = meta.ctx(&user);

@@ -1,0 +1,289 @@
+//! The sales pipeline: one row per opportunity (its stage, expected value and close, and how
+//! it closed), for the pipeline report (open value by stage and by expected close month, won
+//! and lost per month) and a customer's open opportunities.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use niaga_domain::{
+    Aggregate,
+    customer::{Customer, CustomerEvent, OpenStage, OpportunitySource},
+};
+use niaga_store::{Database, RecordedEvent, on_reader};
+use serde::Serialize;
+
+use crate::{Projection, ProjectionError, ReadTx, on_tx, sen};
+
+pub const NAME: &str = "pipeline";
+
+#[derive(Debug, Clone, Copy)]
+pub struct Pipeline;
+
+/// The open stages in funnel order, as stored and reported.
+pub const STAGES: [&str; 3] = ["lead", "qualified", "proposal"];
+
+/// How a stage is stored: the same words as the API's. Written out rather than taken from
+/// `Display`, because stored rows must not change meaning with a display change.
+pub fn stage_text(stage: OpenStage) -> &'static str {
+    match stage {
+        OpenStage::Lead => "lead",
+        OpenStage::Qualified => "qualified",
+        OpenStage::Proposal => "proposal",
+    }
+}
+
+fn source_text(source: OpportunitySource) -> &'static str {
+    match source {
+        OpportunitySource::Referral => "referral",
+        OpportunitySource::Website => "website",
+        OpportunitySource::WalkIn => "walk_in",
+        OpportunitySource::Phone => "phone",
+        OpportunitySource::WhatsApp => "whatsapp",
+        OpportunitySource::Tender => "tender",
+        OpportunitySource::Existing => "existing",
+        OpportunitySource::Other => "other",
+    }
+}
+
+/// A month as stored and compared: `YYYY-MM`, which sorts as text in time order.
+pub fn month_text(day: NaiveDate) -> String {
+    day.format("%Y-%m").to_string()
+}
+
+#[async_trait]
+impl Projection for Pipeline {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn tables(&self) -> &'static [&'static str] {
+        &["pipeline_opportunities"]
+    }
+
+    async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
+        if event.stream.stream_type != Customer::STREAM_TYPE {
+            return Ok(());
+        }
+        let customer_id = event.stream.stream_id.as_str();
+        match niaga_store::decode::<CustomerEvent>(event)? {
+            CustomerEvent::OpportunityOpened(e) => {
+                // The domain takes any positive amount; an estimate rounded to the sen tells
+                // the report the same, where refusing it would stop this projector for good.
+                let value = sen(e.expected_value.round_to_sen())?;
+                on_tx!(tx, conn => sqlx::query(
+                    "INSERT INTO pipeline_opportunities (customer_id, opportunity_id, title, \
+                     currency, expected_value_sen, expected_close, expected_close_month, source, \
+                     stage, status, opened_on, opened_position) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11) \
+                     ON CONFLICT (customer_id, opportunity_id) DO NOTHING",
+                )
+                .bind(customer_id)
+                .bind(e.opportunity_id.to_string())
+                .bind(&e.title)
+                .bind(e.expected_value.currency().to_string())
+                .bind(value)
+                .bind(e.expected_close.to_string())
+                .bind(month_text(e.expected_close))
+                .bind(source_text(e.source))
+                .bind(stage_text(e.stage))
+                .bind(e.opened_on.to_string())
+                .bind(event.position)
+                .execute(conn)
+                .await
+                .map(drop))?;
+            }
+            CustomerEvent::OpportunityStageChanged(e) => {
+                on_tx!(tx, conn => sqlx::query(
+                    "UPDATE pipeline_opportunities SET stage = $3 \
+                     WHERE customer_id = $1 AND opportunity_id = $2",
+                )
+                .bind(customer_id)
+                .bind(e.opportunity_id.to_string())
+                .bind(stage_text(e.to))
+                .execute(conn)
+                .await
+                .map(drop))?;
+            }
+            CustomerEvent::OpportunityWon(e) => {
+                let id = e.opportunity_id.to_string();
+                close(tx, customer_id, &id, "won", e.from_stage, e.closed_on, None).await?;
+            }
+            CustomerEvent::OpportunityLost(e) => {
+                let id = e.opportunity_id.to_string();
+                let reason = Some(e.reason.as_str());
+                close(
+                    tx,
+                    customer_id,
+                    &id,
+                    "lost",
+                    e.from_stage,
+                    e.closed_on,
+                    reason,
+                )
+                .await?;
+            }
+            CustomerEvent::CustomerRegistered(_)
+            | CustomerEvent::CustomerDetailsAmended(_)
+            | CustomerEvent::ContactAdded(_)
+            | CustomerEvent::ContactRemoved(_)
+            | CustomerEvent::InteractionRecorded(_) => {}
+        }
+        Ok(())
+    }
+}
+
+async fn close(
+    tx: &mut ReadTx,
+    customer_id: &str,
+    opportunity_id: &str,
+    status: &str,
+    at_stage: OpenStage,
+    closed_on: NaiveDate,
+    lost_reason: Option<&str>,
+) -> Result<(), ProjectionError> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE pipeline_opportunities SET status = $3, stage = $4, closed_on = $5, \
+         closed_month = $6, lost_reason = $7 WHERE customer_id = $1 AND opportunity_id = $2",
+    )
+    .bind(customer_id)
+    .bind(opportunity_id)
+    .bind(status)
+    .bind(stage_text(at_stage))
+    .bind(closed_on.to_string())
+    .bind(month_text(closed_on))
+    .bind(lost_reason)
+    .execute(conn)
+    .await
+    .map(drop))?;
+    Ok(())
+}
+
+/// Open opportunities of one stage in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct StageTotal {
+    pub stage: String,
+    pub currency: String,
+    pub count: i64,
+    pub value_sen: i64,
+}
+
+/// Open opportunities expected to close in one month, in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct CloseMonthTotal {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub currency: String,
+    pub count: i64,
+    pub value_sen: i64,
+}
+
+/// Opportunities closed one way (`won` or `lost`) in one month, in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ClosedTotal {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub status: String,
+    pub currency: String,
+    pub count: i64,
+    /// The expected values of the deals, as opened: the events carry no other figure.
+    pub value_sen: i64,
+}
+
+/// One open opportunity, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OpenOpportunity {
+    pub customer_id: String,
+    pub opportunity_id: String,
+    pub title: String,
+    pub currency: String,
+    pub expected_value_sen: i64,
+    pub expected_close: String,
+    pub source: String,
+    pub stage: String,
+    pub opened_on: String,
+    pub opened_position: i64,
+}
+
+/// The report's statements, public for their plan test. Each says `status = 'open'` as a
+/// literal, never a bind: only then does the planner know it matches the partial indexes,
+/// whatever plan it caches.
+pub mod sql {
+    /// Open opportunities by stage and currency: an index-only walk of
+    /// `pipeline_open_by_stage`.
+    pub const OPEN_BY_STAGE: &str = "SELECT stage, currency, COUNT(*) AS count, \
+         CAST(SUM(expected_value_sen) AS BIGINT) AS value_sen \
+         FROM pipeline_opportunities WHERE status = 'open' \
+         GROUP BY stage, currency ORDER BY stage, currency";
+
+    /// Open opportunities by expected close month and currency: an index-only walk of
+    /// `pipeline_open_by_close_month`.
+    pub const EXPECTED_CLOSE_BY_MONTH: &str = "SELECT expected_close_month AS month, currency, \
+         COUNT(*) AS count, CAST(SUM(expected_value_sen) AS BIGINT) AS value_sen \
+         FROM pipeline_opportunities WHERE status = 'open' \
+         GROUP BY expected_close_month, currency ORDER BY expected_close_month, currency";
+
+    /// Closed opportunities from month `$1` to month `$2` by month, status and currency: a
+    /// range of `pipeline_closed_by_month`.
+    pub const CLOSED_BY_MONTH: &str = "SELECT closed_month AS month, status, currency, \
+         COUNT(*) AS count, CAST(SUM(expected_value_sen) AS BIGINT) AS value_sen \
+         FROM pipeline_opportunities WHERE closed_month >= $1 AND closed_month <= $2 \
+         GROUP BY closed_month, status, currency ORDER BY closed_month, status, currency";
+
+    /// At most `$2` open opportunities of customer `$1`, soonest expected close first: a range
+    /// of `pipeline_open_by_customer`.
+    pub const OPEN_FOR_CUSTOMER: &str = "SELECT customer_id, opportunity_id, title, currency, \
+         expected_value_sen, expected_close, source, stage, opened_on, opened_position \
+         FROM pipeline_opportunities WHERE customer_id = $1 AND status = 'open' \
+         ORDER BY expected_close, opportunity_id LIMIT $2";
+}
+
+/// Open opportunities by stage and currency, in stage (text) and currency order. Stages with
+/// none are absent.
+pub async fn open_by_stage(db: &Database) -> Result<Vec<StageTotal>, ProjectionError> {
+    Ok(on_reader!(db, pool => sqlx::query_as(sql::OPEN_BY_STAGE)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// Open opportunities by the month they are expected to close in, and currency, in month
+/// order. Months already past are included: a deal that slipped is still open and needs
+/// chasing.
+pub async fn expected_close_by_month(
+    db: &Database,
+) -> Result<Vec<CloseMonthTotal>, ProjectionError> {
+    Ok(
+        on_reader!(db, pool => sqlx::query_as(sql::EXPECTED_CLOSE_BY_MONTH)
+        .fetch_all(pool)
+        .await)?,
+    )
+}
+
+/// Won and lost opportunities by the month they closed in, from the month of `from` to the
+/// month of `to` (both included), by status and currency. Months without closings are
+/// absent.
+pub async fn closed_by_month(
+    db: &Database,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ClosedTotal>, ProjectionError> {
+    let (from, to) = (month_text(from), month_text(to));
+    Ok(on_reader!(db, pool => sqlx::query_as(sql::CLOSED_BY_MONTH)
+        .bind(&from)
+        .bind(&to)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// At most `limit` of a customer's open opportunities, soonest expected close first.
+pub async fn open_for_customer(
+    db: &Database,
+    customer_id: &str,
+    limit: u32,
+) -> Result<Vec<OpenOpportunity>, ProjectionError> {
+    Ok(
+        on_reader!(db, pool => sqlx::query_as(sql::OPEN_FOR_CUSTOMER)
+        .bind(customer_id)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await)?,
+    )
+}
