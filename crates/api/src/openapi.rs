@@ -41,6 +41,8 @@ pub const BEARER: &str = "bearer";
         (name = "customers", description = "The CRM: customers, contacts, interactions, opportunities, statements"),
         (name = "quotations", description = "Priced offers with revisions, acceptance and conversion"),
         (name = "invoices", description = "Invoices, payments, credit, debit and refund notes"),
+        (name = "receivables", description = "What customers owe, by how late"),
+        (name = "pipeline", description = "The sales pipeline"),
         (name = "admin", description = "How the service itself is doing"),
     )
 )]

@@ -15,6 +15,7 @@ pub mod pipeline;
 pub mod quotation_list;
 mod read_tx;
 pub mod rebuild;
+pub mod receivables;
 pub mod runner;
 
 use async_trait::async_trait;
@@ -55,6 +56,7 @@ pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
         std::sync::Arc::new(invoice_list::InvoiceList),
         std::sync::Arc::new(customer_ledger::CustomerLedger),
         std::sync::Arc::new(quotation_list::QuotationList),
+        std::sync::Arc::new(receivables::Receivables),
         std::sync::Arc::new(pipeline::Pipeline),
     ]
 }

@@ -19,6 +19,7 @@ pub(crate) mod money;
 mod page_cursor;
 mod pipeline;
 mod quotations;
+mod receivables;
 mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -37,5 +38,6 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(invoices::router())
         .merge(pipeline::router())
         .merge(quotations::router())
+        .merge(receivables::router())
         .merge(users::router())
 }

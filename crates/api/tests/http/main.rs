@@ -14,6 +14,7 @@ mod events;
 mod health;
 mod openapi;
 mod pipeline;
+mod receivables;
 mod sales;
 mod users;
 

@@ -3,6 +3,7 @@
 //! own, recorded on the invoice's stream because the invoice is the consistency boundary of
 //! their limits), validated by LHDN, and voided (a draft) or cancelled (LHDN's 72-hour rule).
 
+pub mod aging;
 mod command;
 mod error;
 mod event;
