@@ -78,3 +78,17 @@ typed_id!(
     /// A credit, debit or refund note, recorded on the stream of the invoice it corrects.
     NoteId
 );
+typed_id!(
+    /// A rented-out equipment unit such as a calibrated test weight (the stream id of the
+    /// EquipmentUnit aggregate).
+    EquipmentUnitId
+);
+typed_id!(
+    /// A rental of one or more equipment units to a customer (the stream id of the Rental
+    /// aggregate).
+    RentalId
+);
+typed_id!(
+    /// A delivery order, which a rental's check-out may refer to.
+    DeliveryOrderId
+);
