@@ -50,7 +50,10 @@ pub fn business_time(at: DateTime<Utc>) -> chrono::NaiveTime {
 /// The first instant of a business day in Asia/Kuala_Lumpur (its midnight, in UTC): the
 /// clock a job run "as of" that day decides with.
 pub fn start_of_business_day(day: NaiveDate) -> Option<DateTime<Utc>> {
-    let midnight = day.and_hms_opt(0, 0, 0)?.and_local_timezone(Kuala_Lumpur).earliest()?;
+    let midnight = day
+        .and_hms_opt(0, 0, 0)?
+        .and_local_timezone(Kuala_Lumpur)
+        .earliest()?;
     Some(midnight.with_timezone(&Utc))
 }
 
