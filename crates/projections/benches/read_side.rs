@@ -4,7 +4,8 @@
 //!
 //! `cargo bench -p niaga-projections --bench read_side` (env: BENCH_EVENTS=1000000,
 //! BENCH_BACKENDS=postgres,sqlite, BENCH_ROUNDS=3, BENCH_PROFILE=1, BENCH_AUDIT=1,
-//! BENCH_KEEP=0).
+//! BENCH_KEEP=0; BENCH_DATABASE=<url> measures a database an earlier run kept instead of
+//! generating one).
 //!
 //! The history is what real commands write: every event is decided by its aggregate's
 //! `decide` on the state folded so far, encoded as the command handler encodes it, and
@@ -1354,11 +1355,35 @@ async fn drop_database(url: &str, backend: Backend) {
     }
 }
 
-async fn run_backend(backend: Backend, events: u64) {
-    let rounds = env("BENCH_ROUNDS", 3);
-    let url = fresh_bench_database(backend).await;
+/// The database a run measures: a fresh one filled with `events` generated events, or the
+/// one named by `BENCH_DATABASE` (kept by an earlier run with `BENCH_KEEP=1`), as it is.
+async fn prepare(backend: Backend, events: u64) -> (Database, String, u64, bool) {
+    let reused = std::env::var("BENCH_DATABASE")
+        .ok()
+        .filter(|url| url.starts_with("postgres") == (backend == Backend::Postgres));
+    let url = match &reused {
+        Some(url) => url.clone(),
+        None => fresh_bench_database(backend).await,
+    };
+    println!("\n### {backend:?}\n\nDatabase: {url}");
     let db = Database::connect(&url).await.expect("connect");
     db.migrate().await.expect("migrate");
+    if reused.is_some() {
+        let (events, streams): (i64, i64) = on_reader!(&db, pool => sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM events), \
+             (SELECT COUNT(*) FROM (SELECT DISTINCT stream_type, stream_id FROM events) s)",
+        )
+        .fetch_one(pool)
+        .await)
+        .expect("the events");
+        println!(
+            "Reused as it is: {} events in {} streams.",
+            thousands(events as f64),
+            thousands(streams as f64)
+        );
+        event_mix(&db).await;
+        return (db, url, u64::try_from(events).unwrap_or(0), true);
+    }
     // PostgreSQL takes concurrent appends (group commit); SQLite has one writer, and a few
     // workers keep it busy while others decide and encode.
     let workers = match backend {
@@ -1374,12 +1399,8 @@ async fn run_backend(backend: Backend, events: u64) {
     .await
     .map(drop))
     .expect("analyze");
-    let (feed_target, rebuild_target) = match backend {
-        Backend::Postgres => (100_000.0, 50_000.0),
-        Backend::Sqlite => (0.0, 0.0),
-    };
     println!(
-        "\n### {backend:?}: {} events, {} companies, {} streams\n",
+        "{} events, {} companies, {} streams.",
         thousands(generated.events as f64),
         thousands(generated.companies as f64),
         thousands(generated.streams as f64),
@@ -1412,14 +1433,24 @@ async fn run_backend(backend: Backend, events: u64) {
         );
         assert!(verification.broken.is_empty(), "{:?}", verification.broken);
     }
-    let read_all_500 = feed_pages(&db, rounds, generated.events, feed_target).await;
+    (db, url, generated.events, false)
+}
+
+async fn run_backend(backend: Backend, events: u64) {
+    let rounds = env("BENCH_ROUNDS", 3);
+    let (db, url, events, reused) = prepare(backend, events).await;
+    let (feed_target, rebuild_target) = match backend {
+        Backend::Postgres => (100_000.0, 50_000.0),
+        Backend::Sqlite => (0.0, 0.0),
+    };
+    let read_all_500 = feed_pages(&db, rounds, events, feed_target).await;
     let rebuilt = rebuilds(&db, rebuild_target).await;
     println!("\n{}", load_average());
     if env("BENCH_PROFILE", 1) == 1 {
         profile(&db, &rebuilt, read_all_500).await;
     }
     db.close().await;
-    if env("BENCH_KEEP", 0) == 1 {
+    if reused || env("BENCH_KEEP", 0) == 1 {
         println!("\nKept: {url}");
     } else {
         drop_database(&url, backend).await;
