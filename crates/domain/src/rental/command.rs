@@ -9,9 +9,9 @@
 
 use chrono::NaiveDate;
 
-use super::UnitCondition;
+use super::{LateFeePolicy, UnitCondition};
 use crate::equipment::{CalibrationPolicy, UnitFacts};
-use crate::ids::{CustomerId, DeliveryOrderId, EquipmentUnitId, RentalId};
+use crate::ids::{CustomerId, DeliveryOrderId, EquipmentUnitId, InvoiceId, RentalId};
 use crate::money::{Currency, Money};
 use crate::values::Name;
 
@@ -27,6 +27,8 @@ pub enum RentalCommand {
     RefundDeposit(RefundDeposit),
     Close(CloseRental),
     Cancel(CancelRental),
+    AssessOverdue(AssessOverdue),
+    BillLateFees(BillLateFees),
 }
 
 /// Reserves units for a customer from `start_on` to `expected_return_on` (on or after it),
@@ -118,4 +120,25 @@ pub struct CloseRental;
 #[derive(Debug, Clone, PartialEq)]
 pub struct CancelRental {
     pub reason: String,
+}
+
+/// The daily job's command: records the units late on `as_of` (once per day) and charges
+/// every late fee due on or before it not charged yet, under `policy` (see
+/// [`late_fee`](super::late_fee) for the rules). Sent to every rental: one not open answers
+/// with no events. `as_of` is today or earlier; a day missed is caught up by the next run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssessOverdue {
+    pub as_of: NaiveDate,
+    /// Company policy, from configuration, in the rental's currency.
+    pub policy: LateFeePolicy,
+}
+
+/// Bills every standing late fee not billed yet, as invoice `invoice_id` (made by the
+/// caller, a document of its own: a sent invoice is never edited). The caller drafts that
+/// invoice from [`late_fee_lines`](super::invoicing::late_fee_lines) with the fees
+/// [`RentalRecord::late_fees_billed_on`](super::RentalRecord::late_fees_billed_on) it. The
+/// same invoice id again is answered as done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BillLateFees {
+    pub invoice_id: InvoiceId,
 }

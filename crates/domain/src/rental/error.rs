@@ -145,6 +145,13 @@ pub enum RentalError {
     },
     #[error("the amounts are too large")]
     AmountTooLarge,
+    #[error("late fees cannot be assessed as of {as_of}, after today ({today})")]
+    AssessmentInFuture { as_of: NaiveDate, today: NaiveDate },
+    #[error("this rental has no standing late fees left to bill")]
+    NoLateFeesToBill,
+    /// Closing would leave fees the customer owes on no invoice.
+    #[error("{total} of late fees is not billed yet: bill it before closing")]
+    LateFeesUnbilled { total: Money },
 }
 
 /// `unit TW-1 is` or `units TW-1, TW-2 are`.
@@ -188,6 +195,7 @@ impl RentalError {
             | Self::InvalidRetention
             | Self::OverRetention { .. } => Some("/amount".to_owned()),
             Self::ReasonRequired => Some("/reason".to_owned()),
+            Self::AssessmentInFuture { .. } => Some("/as_of".to_owned()),
             Self::InvalidText { field, .. } => Some(format!("/{field}")),
             Self::NotReserved
             | Self::AlreadyReserved
@@ -207,7 +215,9 @@ impl RentalError {
             | Self::NothingCheckedOut
             | Self::DepositHeld { .. }
             | Self::CancelAfterCheckOut { .. }
-            | Self::AmountTooLarge => None,
+            | Self::AmountTooLarge
+            | Self::NoLateFeesToBill
+            | Self::LateFeesUnbilled { .. } => None,
         }
     }
 }

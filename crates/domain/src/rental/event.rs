@@ -4,10 +4,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{RentalCharge, ReservedUnit, UnitCondition};
+use super::{LateFeeReversalReason, RentalCharge, ReservedUnit, UnitCondition};
 use crate::DomainEvent;
 use crate::equipment::{CalibrationIssue, SerialNumber};
-use crate::ids::{CustomerId, DeliveryOrderId, EquipmentUnitId, RentalId};
+use crate::ids::{CustomerId, DeliveryOrderId, EquipmentUnitId, InvoiceId, RentalId};
 use crate::money::{Currency, Money};
 use crate::values::Name;
 
@@ -24,6 +24,10 @@ pub enum RentalEvent {
     RentalDepositRefunded(RentalDepositRefunded),
     RentalClosed(RentalClosed),
     RentalCancelled(RentalCancelled),
+    RentalOverdue(RentalOverdue),
+    RentalLateFeeCharged(RentalLateFeeCharged),
+    RentalLateFeeReversed(RentalLateFeeReversed),
+    RentalLateFeesBilled(RentalLateFeesBilled),
 }
 
 /// Units were reserved for a customer, each with the rate card its days will be charged at.
@@ -120,6 +124,74 @@ pub struct RentalCancelled {
     pub cancelled_at: DateTime<Utc>,
 }
 
+/// Units were late on `as_of`: recorded once per day, by the first assessment of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RentalOverdue {
+    pub as_of: NaiveDate,
+    /// In the order reserved.
+    pub units: Vec<OverdueUnit>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A unit late on the day of an overdue record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdueUnit {
+    pub unit_id: EquipmentUnitId,
+    pub serial: SerialNumber,
+    /// The rental's expected return that day.
+    pub expected_return_on: NaiveDate,
+    /// Its check-out day.
+    pub out_since: NaiveDate,
+    /// `as_of − expected_return_on`.
+    pub days_late: u32,
+}
+
+/// A late fee was charged for one unit's one late day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RentalLateFeeCharged {
+    pub unit_id: EquipmentUnitId,
+    pub serial: SerialNumber,
+    pub day: NaiveDate,
+    /// `day − expected return`, as it stood.
+    pub days_late: u32,
+    /// The grace days of the policy charged under.
+    pub grace_days: u32,
+    /// The daily fee, or what was left under the policy's cap.
+    pub amount: Money,
+    pub policy_version: u32,
+    pub charged_at: DateTime<Utc>,
+}
+
+/// A standing late fee is no longer due; the fee is kept, marked reversed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RentalLateFeeReversed {
+    pub unit_id: EquipmentUnitId,
+    pub serial: SerialNumber,
+    pub day: NaiveDate,
+    /// The amount charged, now reversed.
+    pub amount: Money,
+    pub reason: LateFeeReversalReason,
+    pub reversed_at: DateTime<Utc>,
+}
+
+/// Which fee: a unit's late day (a unit has one standing fee a day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LateFeeDay {
+    pub unit_id: EquipmentUnitId,
+    pub day: NaiveDate,
+}
+
+/// Standing late fees were billed on an invoice of their own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RentalLateFeesBilled {
+    pub invoice_id: InvoiceId,
+    /// In the order charged.
+    pub fees: Vec<LateFeeDay>,
+    /// The sum of their amounts.
+    pub total: Money,
+    pub billed_at: DateTime<Utc>,
+}
+
 impl DomainEvent for RentalEvent {
     fn event_type(&self) -> &'static str {
         match self {
@@ -132,6 +204,10 @@ impl DomainEvent for RentalEvent {
             Self::RentalDepositRefunded(_) => "RentalDepositRefunded",
             Self::RentalClosed(_) => "RentalClosed",
             Self::RentalCancelled(_) => "RentalCancelled",
+            Self::RentalOverdue(_) => "RentalOverdue",
+            Self::RentalLateFeeCharged(_) => "RentalLateFeeCharged",
+            Self::RentalLateFeeReversed(_) => "RentalLateFeeReversed",
+            Self::RentalLateFeesBilled(_) => "RentalLateFeesBilled",
         }
     }
 }

@@ -5,32 +5,36 @@
 //!
 //! A unit's days are charged at its check-in, by [`pricing`], with the rate card copied into
 //! the rental when it was reserved; [`invoicing`] turns the charges into invoice lines.
-//! Overdue detection and late fees are later steps, not decided here.
+//! A unit kept beyond the expected return is recorded overdue and charged late fees, day by
+//! day, by the daily job's [`AssessOverdue`]; [`late_fee`] has the rules.
 
 mod command;
 mod error;
 mod event;
 pub mod invoicing;
+pub mod late_fee;
 pub mod pricing;
 mod state;
 #[cfg(test)]
 mod tests;
 
 pub use command::{
-    CancelRental, CheckInUnit, CheckOutUnit, CloseRental, CollectDeposit, ExtendRental,
-    RefundDeposit, RentalCommand, ReserveRental, RetainDeposit,
+    AssessOverdue, BillLateFees, CancelRental, CheckInUnit, CheckOutUnit, CloseRental,
+    CollectDeposit, ExtendRental, RefundDeposit, RentalCommand, ReserveRental, RetainDeposit,
 };
 pub use error::RentalError;
 pub use event::{
-    RentalCancelled, RentalClosed, RentalDepositCollected, RentalDepositRefunded,
-    RentalDepositRetained, RentalEvent, RentalReserved, RentalReturnExtended, RentalUnitCheckedIn,
-    RentalUnitCheckedOut,
+    LateFeeDay, OverdueUnit, RentalCancelled, RentalClosed, RentalDepositCollected,
+    RentalDepositRefunded, RentalDepositRetained, RentalEvent, RentalLateFeeCharged,
+    RentalLateFeeReversed, RentalLateFeesBilled, RentalOverdue, RentalReserved,
+    RentalReturnExtended, RentalUnitCheckedIn, RentalUnitCheckedOut,
 };
+pub use late_fee::{DailyLateFee, LateFeePolicy, LateFeePolicyError, LateFeeReversalReason};
 pub use pricing::RentalCharge;
 pub use state::{
     Cancellation, CheckIn, CheckOut, Closing, Deposit, DepositCollection, DepositRefund,
-    DepositRetention, Extension, Rental, RentalRecord, RentalStatus, RentalUnit, ReservedUnit,
-    UnitCondition, UnitStatus,
+    DepositRetention, Extension, LateFee, LateFeeReversal, Rental, RentalRecord, RentalStatus,
+    RentalUnit, ReservedUnit, UnitCondition, UnitStatus,
 };
 
 use std::collections::HashSet;
@@ -75,8 +79,13 @@ impl Aggregate for Rental {
                 | C::RetainDeposit(_)
                 | C::RefundDeposit(_)
                 | C::Close(_)
-                | C::Cancel(_),
+                | C::Cancel(_)
+                | C::BillLateFees(_),
             ) => Err(RentalError::NotReserved),
+            // The daily job assesses every rental: one not open has nothing late.
+            (Self::NotReserved | Self::Closed(_) | Self::Cancelled(_), C::AssessOverdue(_)) => {
+                Ok(vec![])
+            }
             (Self::Open(r), C::CheckOut(c)) => check_out(r, c, ctx),
             (Self::Open(r), C::Extend(c)) => extend(r, c, ctx),
             (Self::Open(r), C::CheckIn(c)) => check_in(r, c, ctx),
@@ -85,6 +94,8 @@ impl Aggregate for Rental {
             (Self::Open(r), C::RefundDeposit(RefundDeposit)) => refund_deposit(r, ctx),
             (Self::Open(r), C::Close(CloseRental)) => close(r, ctx),
             (Self::Open(r), C::Cancel(c)) => cancel(r, c, ctx),
+            (Self::Open(r), C::AssessOverdue(c)) => late_fee::assess_overdue(r, c, ctx),
+            (Self::Open(r), C::BillLateFees(c)) => late_fee::bill_late_fees(r, c, ctx),
             // Closing twice (a retry) is answered as done.
             (Self::Closed(_), C::Close(CloseRental)) => Ok(vec![]),
             (
@@ -95,7 +106,8 @@ impl Aggregate for Rental {
                 | C::CollectDeposit(_)
                 | C::RetainDeposit(_)
                 | C::RefundDeposit(_)
-                | C::Cancel(_),
+                | C::Cancel(_)
+                | C::BillLateFees(_),
             ) => Err(RentalError::Closed {
                 // `evolve` sets the closing as it ends the rental (the cancellation likewise,
                 // below); the start day only stands in for a snapshot that lost it.
@@ -111,7 +123,8 @@ impl Aggregate for Rental {
                 | C::CollectDeposit(_)
                 | C::RetainDeposit(_)
                 | C::RefundDeposit(_)
-                | C::Close(_),
+                | C::Close(_)
+                | C::BillLateFees(_),
             ) => Err(RentalError::Cancelled {
                 cancelled_on: r
                     .cancellation
@@ -151,6 +164,8 @@ impl Aggregate for Rental {
                     reserved_at: e.reserved_at,
                     closing: None,
                     cancellation: None,
+                    late_fees: Vec::new(),
+                    last_overdue_as_of: None,
                 })),
                 // `decide` starts every stream with RentalReserved; nothing before it has a
                 // rental to change.
@@ -161,7 +176,11 @@ impl Aggregate for Rental {
                 | E::RentalDepositRetained(_)
                 | E::RentalDepositRefunded(_)
                 | E::RentalClosed(_)
-                | E::RentalCancelled(_) => Self::NotReserved,
+                | E::RentalCancelled(_)
+                | E::RentalOverdue(_)
+                | E::RentalLateFeeCharged(_)
+                | E::RentalLateFeeReversed(_)
+                | E::RentalLateFeesBilled(_) => Self::NotReserved,
             },
             Self::Open(mut rental) => match event {
                 E::RentalClosed(e) => {
@@ -186,7 +205,11 @@ impl Aggregate for Rental {
                 | E::RentalUnitCheckedIn(_)
                 | E::RentalDepositCollected(_)
                 | E::RentalDepositRetained(_)
-                | E::RentalDepositRefunded(_) => {
+                | E::RentalDepositRefunded(_)
+                | E::RentalOverdue(_)
+                | E::RentalLateFeeCharged(_)
+                | E::RentalLateFeeReversed(_)
+                | E::RentalLateFeesBilled(_) => {
                     apply(&mut rental, event);
                     Self::Open(rental)
                 }
@@ -254,6 +277,34 @@ fn apply(r: &mut RentalRecord, event: &RentalEvent) {
                 refunded_on: e.refunded_on,
                 refunded_at: e.refunded_at,
             });
+        }
+        E::RentalOverdue(e) => r.last_overdue_as_of = Some(e.as_of),
+        E::RentalLateFeeCharged(e) => r.late_fees.push(LateFee {
+            unit_id: e.unit_id,
+            serial: e.serial.clone(),
+            day: e.day,
+            days_late: e.days_late,
+            grace_days: e.grace_days,
+            amount: e.amount,
+            policy_version: e.policy_version,
+            charged_at: e.charged_at,
+            billed: None,
+            reversed: None,
+        }),
+        E::RentalLateFeeReversed(e) => {
+            if let Some(fee) = r.standing_late_fee_mut(e.unit_id, e.day) {
+                fee.reversed = Some(LateFeeReversal {
+                    reason: e.reason,
+                    reversed_at: e.reversed_at,
+                });
+            }
+        }
+        E::RentalLateFeesBilled(e) => {
+            for billed in &e.fees {
+                if let Some(fee) = r.standing_late_fee_mut(billed.unit_id, billed.day) {
+                    fee.billed = Some(e.invoice_id);
+                }
+            }
         }
     }
 }
@@ -450,14 +501,18 @@ fn extend(r: &RentalRecord, c: &ExtendRental, ctx: &Ctx) -> Result<Vec<RentalEve
         facts.push(found);
     }
     let calibration_warnings = rentable_until(&facts, c.expected_return_on, c.calibration_policy)?;
-    Ok(vec![RentalEvent::RentalReturnExtended(
-        RentalReturnExtended {
-            previous_return_on: r.expected_return_on,
-            expected_return_on: c.expected_return_on,
-            calibration_warnings,
-            extended_at: ctx.now,
-        },
-    )])
+    let extended = RentalEvent::RentalReturnExtended(RentalReturnExtended {
+        previous_return_on: r.expected_return_on,
+        expected_return_on: c.expected_return_on,
+        calibration_warnings,
+        extended_at: ctx.now,
+    });
+    Ok(late_fee::with_reversals(
+        r,
+        extended,
+        LateFeeReversalReason::Extended,
+        ctx.now,
+    ))
 }
 
 fn check_in(r: &RentalRecord, c: &CheckInUnit, ctx: &Ctx) -> Result<Vec<RentalEvent>, RentalError> {
@@ -506,18 +561,22 @@ fn check_in(r: &RentalRecord, c: &CheckInUnit, ctx: &Ctx) -> Result<Vec<RentalEv
     let days = pricing::rental_days(checked_out_on, c.on);
     let charge =
         pricing::charge(&unit.unit.rate_card, days).map_err(|_| RentalError::AmountTooLarge)?;
-    Ok(vec![RentalEvent::RentalUnitCheckedIn(
-        RentalUnitCheckedIn {
-            unit_id: c.unit_id,
-            serial,
-            on: c.on,
-            condition: c.condition,
-            damage_charge: c.damage_charge,
-            note,
-            charge,
-            recorded_at: ctx.now,
-        },
-    )])
+    let checked_in = RentalEvent::RentalUnitCheckedIn(RentalUnitCheckedIn {
+        unit_id: c.unit_id,
+        serial,
+        on: c.on,
+        condition: c.condition,
+        damage_charge: c.damage_charge,
+        note,
+        charge,
+        recorded_at: ctx.now,
+    });
+    Ok(late_fee::with_reversals(
+        r,
+        checked_in,
+        LateFeeReversalReason::ReturnedEarlier,
+        ctx.now,
+    ))
 }
 
 /// The damage charge and note fit the condition: a good unit is charged nothing, and a
@@ -659,6 +718,15 @@ fn close(r: &RentalRecord, ctx: &Ctx) -> Result<Vec<RentalEvent>, RentalError> {
     let held = r.deposit.held();
     if held.is_positive() {
         return Err(RentalError::DepositHeld { held });
+    }
+    // A closed rental takes no decision, so fees left unbilled would never be billed. Fees
+    // due but not yet assessed are the caller's to assess (as of the closing day) first: the
+    // rental does not know the policy.
+    if r.unbilled_late_fees().next().is_some() {
+        return Err(RentalError::LateFeesUnbilled {
+            total: late_fee::sum(r.currency, r.unbilled_late_fees())
+                .map_err(|_| RentalError::AmountTooLarge)?,
+        });
     }
     Ok(vec![RentalEvent::RentalClosed(RentalClosed {
         not_collected: r

@@ -7,9 +7,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::RentalCharge;
+use super::{LateFeeReversalReason, RentalCharge};
 use crate::equipment::{AccuracyClass, CalibrationIssue, NominalMass, RateCard, SerialNumber};
-use crate::ids::{CustomerId, DeliveryOrderId, EquipmentUnitId, RentalId};
+use crate::ids::{CustomerId, DeliveryOrderId, EquipmentUnitId, InvoiceId, RentalId};
 use crate::money::{Currency, Money};
 use crate::values::Name;
 
@@ -63,6 +63,13 @@ pub struct RentalRecord {
     pub closing: Option<Closing>,
     /// Set when cancelled.
     pub cancellation: Option<Cancellation>,
+    /// Every late fee charged, standing or reversed, in the order charged. Defaulted so that
+    /// snapshots taken before late fees existed still load (they had none).
+    #[serde(default)]
+    pub late_fees: Vec<LateFee>,
+    /// The latest day an overdue record was made for: each day is recorded once.
+    #[serde(default)]
+    pub last_overdue_as_of: Option<NaiveDate>,
 }
 
 impl RentalRecord {
@@ -72,6 +79,17 @@ impl RentalRecord {
 
     pub(super) fn unit_mut(&mut self, id: EquipmentUnitId) -> Option<&mut RentalUnit> {
         self.units.iter_mut().find(|u| u.unit.unit_id == id)
+    }
+
+    /// The standing fee of a unit's day, if any (there is at most one).
+    pub(super) fn standing_late_fee_mut(
+        &mut self,
+        unit_id: EquipmentUnitId,
+        day: NaiveDate,
+    ) -> Option<&mut LateFee> {
+        self.late_fees
+            .iter_mut()
+            .find(|fee| fee.is_standing() && fee.unit_id == unit_id && fee.day == day)
     }
 
     /// Units with the customer: checked out and not yet checked in.
@@ -84,6 +102,38 @@ impl RentalRecord {
         self.units
             .iter()
             .filter(|u| u.status() != UnitStatus::Returned)
+    }
+
+    /// The late fees still owed (charged and not reversed), billed or not.
+    pub fn standing_late_fees(&self) -> impl Iterator<Item = &LateFee> {
+        self.late_fees.iter().filter(|fee| fee.is_standing())
+    }
+
+    /// The standing late fees not yet on an invoice: what
+    /// [`BillLateFees`](super::BillLateFees) bills.
+    pub fn unbilled_late_fees(&self) -> impl Iterator<Item = &LateFee> {
+        self.standing_late_fees().filter(|fee| fee.billed.is_none())
+    }
+
+    /// The late fees billed on `invoice_id`, reversed since or not: what
+    /// [`late_fee_lines`](super::invoicing::late_fee_lines) turns into that invoice's lines.
+    pub fn late_fees_billed_on(&self, invoice_id: InvoiceId) -> impl Iterator<Item = &LateFee> {
+        self.late_fees
+            .iter()
+            .filter(move |fee| fee.billed == Some(invoice_id))
+    }
+
+    /// Late fees billed and reversed since: owed back to the customer by a credit note.
+    pub fn late_fees_credit_due(&self) -> impl Iterator<Item = &LateFee> {
+        self.late_fees.iter().filter(|fee| fee.credit_due())
+    }
+
+    /// The total of the standing late fees.
+    pub fn late_fees_total(&self) -> Money {
+        // Every fee is charged only if the running total stays representable, so this does
+        // not saturate.
+        super::late_fee::sum(self.currency, self.standing_late_fees())
+            .unwrap_or(Money::new(Decimal::MAX, self.currency))
     }
 
     /// Where the rental stands as a whole, for lists and filters.
@@ -311,6 +361,47 @@ pub struct DepositRefund {
     pub amount: Money,
     pub refunded_on: NaiveDate,
     pub refunded_at: DateTime<Utc>,
+}
+
+/// One unit's late fee for one day, as charged, and what happened to it since.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateFee {
+    pub unit_id: EquipmentUnitId,
+    pub serial: SerialNumber,
+    /// The late day charged for.
+    pub day: NaiveDate,
+    /// Days after the expected return in force when charged.
+    pub days_late: u32,
+    /// The grace days of the policy it was charged under: whether it is still due after an
+    /// extension is judged by them.
+    pub grace_days: u32,
+    /// The daily fee, or what was left under the cap.
+    pub amount: Money,
+    pub policy_version: u32,
+    pub charged_at: DateTime<Utc>,
+    /// The invoice it was billed on. A fee billed stays billed, even once reversed.
+    pub billed: Option<InvoiceId>,
+    pub reversed: Option<LateFeeReversal>,
+}
+
+impl LateFee {
+    /// Charged and not reversed: owed by the customer.
+    pub fn is_standing(&self) -> bool {
+        self.reversed.is_none()
+    }
+
+    /// Billed, then reversed: the customer was invoiced for a fee no longer due, and is owed
+    /// a credit note for it (issued by the caller; the rental only shows it).
+    pub fn credit_due(&self) -> bool {
+        self.billed.is_some() && self.reversed.is_some()
+    }
+}
+
+/// Why and when a late fee was reversed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateFeeReversal {
+    pub reason: LateFeeReversalReason,
+    pub reversed_at: DateTime<Utc>,
 }
 
 /// How a rental was closed.
