@@ -50,7 +50,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     AssessOverdue, BillLateFees, LateFee, LateFeeDay, OverdueUnit, RentalError, RentalEvent,
     RentalLateFeeCharged, RentalLateFeeReversed, RentalLateFeesBilled, RentalOverdue, RentalRecord,
-    RentalUnit, apply, same_currency,
+    RentalUnit, apply,
 };
 use crate::Ctx;
 use crate::equipment::RateCard;
@@ -164,15 +164,13 @@ impl LateFeePolicy {
         }
     }
 
-    /// The amounts the policy names, to be checked against the rental's currency.
-    fn amounts(&self) -> impl Iterator<Item = (&'static str, Money)> {
-        let per_day = match self.per_day {
-            DailyLateFee::Amount(amount) => Some(("policy", amount)),
-            DailyLateFee::PercentOfDailyRate { .. } => None,
-        };
-        per_day
-            .into_iter()
-            .chain(self.cap_per_rental.map(|cap| ("policy", cap)))
+    /// The currency of the amounts the policy names (one, by construction), or `None` for a
+    /// percentage without a cap, which applies in any currency.
+    pub fn currency(&self) -> Option<Currency> {
+        match (self.per_day, self.cap_per_rental) {
+            (DailyLateFee::Amount(amount), _) => Some(amount.currency()),
+            (DailyLateFee::PercentOfDailyRate { .. }, cap) => cap.map(|cap| cap.currency()),
+        }
     }
 }
 
@@ -299,8 +297,14 @@ pub(super) fn assess_overdue(
             today,
         });
     }
-    for (field, amount) in c.policy.amounts() {
-        same_currency(field, amount, r.currency)?;
+    if let Some(currency) = c.policy.currency()
+        && currency != r.currency
+    {
+        return Err(RentalError::Currency {
+            field: "policy",
+            expected: r.currency,
+            found: currency,
+        });
     }
     let mut events = Vec::new();
     if let Some(overdue) = overdue(r, c.as_of, ctx) {
