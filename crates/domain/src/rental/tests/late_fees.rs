@@ -728,6 +728,21 @@ fn a_fee_reversed_after_it_was_billed_stays_billed_and_is_owed_back() {
 }
 
 #[test]
+fn an_extension_after_billing_leaves_the_fees_it_reverses_owed_back() {
+    let mut history = unit_1_charged();
+    history.extend(decided(&history, bill(1), june(3)));
+    history.extend(decided(
+        &history,
+        extend(june(2), vec![facts(1), facts(2)], CalibrationPolicy::Refuse),
+        june(3),
+    ));
+    let r = replay(&history);
+    let owed: Vec<_> = r.late_fees_credit_due().map(|f| f.day).collect();
+    assert_eq!(owed, [june(2)]);
+    assert_eq!(r.unbilled_late_fees().count(), 0);
+}
+
+#[test]
 fn closing_with_late_fees_not_billed_is_refused() {
     let mut history = unit_1_charged();
     history.extend([back_on(1, june(3)), collected(), refunded("500")]);
