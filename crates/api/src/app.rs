@@ -24,6 +24,7 @@ use crate::{
     error::ApiError,
     extract::MAX_BODY_BYTES,
     http, openapi, problem,
+    rental_policy::RentalPolicy,
     telemetry::{self, MakeRequestUuidV7},
 };
 
@@ -36,6 +37,7 @@ struct Inner {
     store: Arc<dyn EventStore>,
     auth: Auth,
     committed: Arc<Notify>,
+    rental_policy: RentalPolicy,
     /// One command handler per aggregate type, made on first use: each keeps a cache of
     /// recently loaded states that every request must share.
     handlers: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
@@ -48,8 +50,30 @@ impl AppState {
             db,
             auth,
             committed: Arc::new(Notify::new()),
+            rental_policy: RentalPolicy::default(),
             handlers: Mutex::new(HashMap::new()),
         }))
+    }
+
+    /// The same state with the company's rental policy (the default one otherwise). Called
+    /// once at start, before the state is shared.
+    pub fn with_rental_policy(self, policy: RentalPolicy) -> Self {
+        let inner = Arc::try_unwrap(self.0).unwrap_or_else(|shared| Inner {
+            db: shared.db.clone(),
+            store: Arc::clone(&shared.store),
+            auth: shared.auth.clone(),
+            committed: Arc::clone(&shared.committed),
+            rental_policy: shared.rental_policy.clone(),
+            handlers: Mutex::new(HashMap::new()),
+        });
+        Self(Arc::new(Inner {
+            rental_policy: policy,
+            ..inner
+        }))
+    }
+
+    pub fn rental_policy(&self) -> &RentalPolicy {
+        &self.0.rental_policy
     }
 
     /// The database, for read-model queries (`niaga_store::on_reader!`).

@@ -17,6 +17,7 @@ use niaga_store::{
 use crate::{
     accounts,
     config::{AuditExport, JobsRun, ProjectionsRebuild, UserAdd},
+    rental_policy::RentalPolicy,
     secret::Secret,
 };
 
@@ -283,7 +284,11 @@ pub async fn jobs_list(database_url: &str) -> anyhow::Result<ExitCode> {
 
 /// `niaga jobs run NAME [--as-of DAY]`: 0 when it succeeded, 1 when another instance is
 /// running it, 2 when it failed.
-pub async fn jobs_run(database_url: &str, args: &JobsRun) -> anyhow::Result<ExitCode> {
+pub async fn jobs_run(
+    database_url: &str,
+    rental_policy: &RentalPolicy,
+    args: &JobsRun,
+) -> anyhow::Result<ExitCode> {
     let names: Vec<_> = niaga_scheduler::all().iter().map(|j| j.name()).collect();
     let job = niaga_scheduler::find(&args.name)
         .with_context(|| format!("no job is named {}: {}", args.name, names.join(", ")))?;
@@ -295,6 +300,7 @@ pub async fn jobs_run(database_url: &str, args: &JobsRun) -> anyhow::Result<Exit
     let ctx = niaga_scheduler::JobContext {
         db: db.clone(),
         committed: std::sync::Arc::new(tokio::sync::Notify::new()),
+        late_fees: rental_policy.late_fees,
     };
     let holder = format!("command-{}", uuid::Uuid::now_v7());
     let outcome = niaga_scheduler::run_once(

@@ -3,10 +3,12 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use niaga_domain::equipment::CalibrationPolicy;
 use niaga_store::StreamRef;
 
-use crate::{auth::Role, secret::Secret, telemetry::LogFormat};
+use crate::{auth::Role, rental_policy::RentalPolicy, secret::Secret, telemetry::LogFormat};
 
 /// Niaga: the back end of a Malaysian SME's sales, rentals, invoicing and e-invoicing.
 #[derive(Debug, Parser)]
@@ -76,6 +78,26 @@ pub struct Config {
     /// Which log lines are written, in `RUST_LOG` syntax (`info`, `info,niaga_api=debug`).
     #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log_filter: String,
+
+    /// What to do with a rental unit whose calibration lapses before it is due back.
+    #[arg(long, env = "NIAGA_CALIBRATION_POLICY", value_enum, default_value_t = CalibrationSetting::Refuse, global = true)]
+    pub calibration_policy: CalibrationSetting,
+
+    /// A JSON file with the late fee policy (`{"version": 2, "grace_days": 1, "per_day":
+    /// {"percent_of_daily_rate": {"basis_points": 5000}}, "cap_per_rental": null}`); one
+    /// day's grace then the daily rate, uncapped, when absent. Raise `version` with every
+    /// change: each fee records the version it was charged under.
+    #[arg(long, env = "NIAGA_LATE_FEE_POLICY_FILE", global = true)]
+    pub late_fee_policy_file: Option<PathBuf>,
+}
+
+/// `--calibration-policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CalibrationSetting {
+    /// Rent it, recording a warning with the rental.
+    Warn,
+    /// Refuse to rent it until it is recalibrated.
+    Refuse,
 }
 
 #[derive(Debug, Subcommand)]
@@ -211,6 +233,24 @@ impl Config {
         self.jwt_key_file
             .clone()
             .unwrap_or_else(|| self.data_dir.join("jwt.key"))
+    }
+
+    /// The company's rental policy: the calibration setting and the late fee policy file.
+    pub fn rental_policy(&self) -> anyhow::Result<RentalPolicy> {
+        let mut policy = RentalPolicy {
+            calibration: match self.calibration_policy {
+                CalibrationSetting::Warn => CalibrationPolicy::Warn,
+                CalibrationSetting::Refuse => CalibrationPolicy::Refuse,
+            },
+            ..RentalPolicy::default()
+        };
+        if let Some(path) = &self.late_fee_policy_file {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the late fee policy {}", path.display()))?;
+            policy.late_fees = serde_json::from_str(&text)
+                .with_context(|| format!("invalid late fee policy in {}", path.display()))?;
+        }
+        Ok(policy)
     }
 
     /// Where generated and uploaded documents are kept.

@@ -16,6 +16,7 @@ pub mod extract;
 mod http;
 pub mod openapi;
 mod problem;
+pub mod rental_policy;
 pub mod secret;
 pub mod serve;
 pub mod telemetry;

@@ -35,7 +35,10 @@ async fn main() -> ExitCode {
             cli::projections_rebuild(&database_url, args).await
         }
         Command::Jobs(JobsCommand::List) => cli::jobs_list(&database_url).await,
-        Command::Jobs(JobsCommand::Run(args)) => cli::jobs_run(&database_url, args).await,
+        Command::Jobs(JobsCommand::Run(args)) => match config.rental_policy() {
+            Ok(policy) => cli::jobs_run(&database_url, &policy, args).await,
+            Err(error) => Err(error),
+        },
     };
     result.unwrap_or_else(|error| {
         tracing::error!(error = format!("{error:#}"), "niaga failed");

@@ -43,6 +43,8 @@ pub const BEARER: &str = "bearer";
         (name = "invoices", description = "Invoices, payments, credit, debit and refund notes"),
         (name = "receivables", description = "What customers owe, by how late"),
         (name = "pipeline", description = "The sales pipeline"),
+        (name = "equipment", description = "Rental units: rate cards, calibration, custody, availability"),
+        (name = "rentals", description = "Rentals: reservations, check-out and check-in, deposits, late fees, overdue units"),
         (name = "admin", description = "How the service itself is doing"),
     )
 )]

@@ -41,7 +41,9 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         startup_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         "listening"
     );
-    let state = AppState::new(db.clone(), auth);
+    let rental_policy = config.rental_policy()?;
+    let late_fees = rental_policy.late_fees;
+    let state = AppState::new(db.clone(), auth).with_rental_policy(rental_policy);
     // Read models follow the feed in the background, woken by every command's commit.
     let projectors = niaga_projections::runner::spawn_all(&db, state.committed());
     // The daily jobs; with several instances, the job's lease lets one of them run it.
@@ -50,6 +52,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         niaga_scheduler::JobContext {
             db: db.clone(),
             committed: state.committed().clone(),
+            late_fees,
         },
         format!("serve-{}", uuid::Uuid::now_v7()),
     );

@@ -157,7 +157,7 @@ pub async fn status(db: &Database) -> Result<Vec<ProjectionStatus>, ProjectionEr
 }
 
 /// The newest event's global position (0 when there is none).
-pub(crate) async fn head(db: &Database) -> Result<i64, ProjectionError> {
+pub async fn head(db: &Database) -> Result<i64, ProjectionError> {
     let head: Option<i64> = on_reader!(db, pool => sqlx::query_scalar("SELECT MAX(position) FROM events")
         .fetch_one(pool)
         .await)?;

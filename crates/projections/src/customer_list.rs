@@ -1,8 +1,8 @@
 //! The customer list: one row per customer for the list screen, searchable by name prefix or
 //! TIN, with open opportunities and the last interaction.
 
+use crate::time_text;
 use async_trait::async_trait;
-use chrono::{DateTime, SecondsFormat, Utc};
 use niaga_domain::{
     Aggregate,
     customer::{Customer, CustomerEvent, CustomerKind},
@@ -16,10 +16,6 @@ pub const NAME: &str = "customer_list";
 
 #[derive(Debug, Clone, Copy)]
 pub struct CustomerList;
-
-fn time_text(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
 
 /// The search key of a name: lower-case, so that "acme" finds "ACME Sdn Bhd".
 pub fn name_key(name: &str) -> String {

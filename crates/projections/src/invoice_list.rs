@@ -1,8 +1,8 @@
 //! The invoice list: one row per invoice with where it stands (status, what is charged,
 //! settled and outstanding), for the list screen, a customer's invoices and receivables.
 
+use crate::time_text;
 use async_trait::async_trait;
-use chrono::{DateTime, SecondsFormat, Utc};
 use niaga_domain::{
     Aggregate, Money,
     invoice::{Invoice, InvoiceEvent, InvoiceStanding, InvoiceStatus},
@@ -80,10 +80,6 @@ pub fn status_text(status: InvoiceStatus) -> &'static str {
         InvoiceStatus::Voided => "voided",
         InvoiceStatus::Cancelled => "cancelled",
     }
-}
-
-fn time_text(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
 async fn load(tx: &mut ReadTx, id: &str) -> Result<Option<InvoiceSummary>, ProjectionError> {

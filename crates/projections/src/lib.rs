@@ -8,6 +8,7 @@
 pub mod checkpoint;
 pub mod customer_ledger;
 pub mod customer_list;
+pub mod equipment_units;
 mod error;
 pub mod invoice_list;
 mod newest_first;
@@ -16,6 +17,7 @@ pub mod quotation_list;
 mod read_tx;
 pub mod rebuild;
 pub mod receivables;
+pub mod rentals;
 pub mod runner;
 
 use async_trait::async_trait;
@@ -49,6 +51,16 @@ pub(crate) fn sen(amount: niaga_domain::Money) -> Result<i64, ProjectionError> {
         .ok_or_else(|| ProjectionError::Corrupt(format!("amount {amount} is not whole sen")))
 }
 
+/// A read model's time: RFC 3339 in UTC to the microsecond, which sorts as text.
+pub(crate) fn time_text(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// A read model's day: ISO `YYYY-MM-DD`, which sorts and compares as text on both databases.
+pub(crate) fn day_text(day: chrono::NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
 /// Every projection Niaga runs.
 pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
     vec![
@@ -58,5 +70,7 @@ pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
         std::sync::Arc::new(quotation_list::QuotationList),
         std::sync::Arc::new(receivables::Receivables),
         std::sync::Arc::new(pipeline::Pipeline),
+        std::sync::Arc::new(equipment_units::EquipmentUnits),
+        std::sync::Arc::new(rentals::Rentals),
     ]
 }

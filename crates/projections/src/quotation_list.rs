@@ -2,8 +2,8 @@
 //! total, sent and valid dates), for the list screen filtered by status or customer, newest
 //! first.
 
+use crate::{day_text, time_text};
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use niaga_domain::{
     Aggregate,
     billing::Totals,
@@ -33,14 +33,6 @@ pub fn status_text(status: QuotationStatus) -> &'static str {
         QuotationStatus::Expired => "expired",
         QuotationStatus::Converted => "converted",
     }
-}
-
-fn time_text(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
-
-fn day_text(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
 }
 
 fn payable(totals: &Totals) -> Result<i64, ProjectionError> {

@@ -16,6 +16,7 @@ use std::{collections::BTreeMap, sync::Arc};
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use niaga_domain::rental::LateFeePolicy;
 use niaga_store::Database;
 use tokio::sync::Notify;
 
@@ -32,6 +33,8 @@ pub struct JobContext {
     pub db: Database,
     /// Woken after each command a job writes, so in-process read models follow at once.
     pub committed: Arc<Notify>,
+    /// How late returns are charged: company policy, from configuration.
+    pub late_fees: LateFeePolicy,
 }
 
 /// A scheduled job.
@@ -49,7 +52,7 @@ pub trait Job: Send + Sync + std::fmt::Debug {
 
 /// Every job Niaga runs.
 pub fn all() -> Vec<Arc<dyn Job>> {
-    vec![Arc::new(jobs::ExpireQuotations)]
+    vec![Arc::new(jobs::ExpireQuotations), Arc::new(jobs::Overdue)]
 }
 
 /// The job named `name`.

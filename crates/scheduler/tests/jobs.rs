@@ -14,11 +14,13 @@ use std::{
 use async_trait::async_trait;
 use chrono::{NaiveDate, TimeDelta};
 use niaga_domain::{
+    Money,
     ids::{CustomerId, QuotationId},
     quotation::{
         AcceptQuotation, Channel, Quotation, QuotationCommand, QuotationStatus, Recipient,
         RevisionNumber, SendQuotation, ValidityDays,
     },
+    rental::{DailyLateFee, LateFeePolicy},
     testing::{sample_quotation, test_ctx},
     values::{Email, Name},
 };
@@ -30,10 +32,22 @@ use niaga_store::{CommandHandler, CommandOptions, Database, on_writer};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
+/// One day's grace, then RM 10 a day (the quotation jobs never use it).
+fn late_fee_policy() -> LateFeePolicy {
+    LateFeePolicy::new(
+        1,
+        1,
+        DailyLateFee::Amount(Money::from_sen(1_000, niaga_domain::Currency::MYR)),
+        None,
+    )
+    .unwrap()
+}
+
 fn context(db: &Database) -> JobContext {
     JobContext {
         db: db.clone(),
         committed: Arc::new(Notify::new()),
+        late_fees: late_fee_policy(),
     }
 }
 

@@ -29,3 +29,14 @@ pub(crate) async fn caught_up(
             other => ApiError::internal(other),
         })
 }
+
+/// Waits until the read model `projection` includes every event written so far: for a
+/// command that checks a rule across streams against it (a serial taken, a unit booked)
+/// and must not miss the write just before it.
+pub(crate) async fn caught_up_to_now(state: &AppState, projection: &str) -> Result<()> {
+    let head = niaga_projections::checkpoint::head(state.db())
+        .await
+        .map_err(ApiError::internal)?;
+    // No event yet: nothing to wait for.
+    caught_up(state, projection, (head > 0).then_some(head)).await
+}

@@ -10,16 +10,19 @@ mod admin;
 mod audit;
 mod auth;
 mod catch_up;
-mod customers;
+pub(crate) mod customers;
+pub(crate) mod equipment;
+mod etag;
 mod events;
 mod health;
-mod invoices;
+pub(crate) mod invoices;
 pub(crate) mod lines;
 pub(crate) mod money;
 mod page_cursor;
 mod pipeline;
 mod quotations;
 mod receivables;
+mod rentals;
 mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -34,10 +37,12 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .merge(audit::router())
         .merge(customers::router())
+        .merge(equipment::router())
         .merge(events::router())
         .merge(invoices::router())
         .merge(pipeline::router())
         .merge(quotations::router())
         .merge(receivables::router())
+        .merge(rentals::router())
         .merge(users::router())
 }

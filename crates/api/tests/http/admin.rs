@@ -96,6 +96,7 @@ async fn jobs_show_their_latest_runs(app: TestApp) {
     let ctx = niaga_scheduler::JobContext {
         db: app.state.db().clone(),
         committed: app.state.committed().clone(),
+        late_fees: app.state.rental_policy().late_fees,
     };
     let job = niaga_scheduler::find("expire-quotations").unwrap();
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();

@@ -15,6 +15,7 @@ mod health;
 mod openapi;
 mod pipeline;
 mod receivables;
+mod rentals;
 mod sales;
 mod users;
 

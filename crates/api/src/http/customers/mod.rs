@@ -8,11 +8,7 @@ mod overview;
 mod statement;
 mod view;
 
-use axum::{
-    extract::State,
-    http::{HeaderValue, header},
-    response::{IntoResponse, Response},
-};
+use axum::{extract::State, response::Response};
 use niaga_domain::{
     customer::{Customer, CustomerCommand, WinOpportunity},
     ids::{ContactId, CustomerId, InteractionId, OpportunityId},
@@ -143,10 +139,7 @@ async fn get_customer(
     let customer = customer
         .registered()
         .ok_or_else(|| ApiError::NotFound("customer".into()))?;
-    let etag = HeaderValue::from_str(&format!("\"{version}\"")).map_err(ApiError::internal)?;
-    let mut response = axum::Json(CustomerView::new(customer, version)).into_response();
-    response.headers_mut().insert(header::ETAG, etag);
-    Ok(response)
+    crate::http::etag::versioned(CustomerView::new(customer, version), version)
 }
 
 /// Replace a customer's details (all of them). Honours `If-Match`; an unchanged form writes

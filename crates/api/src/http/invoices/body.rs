@@ -257,17 +257,18 @@ impl ReasonBody {
     }
 }
 
-/// Turning an accepted quotation into a draft invoice.
+/// The payment terms of an invoice drafted from another document: an accepted quotation,
+/// a rental's charges, its late fees.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({ "payment_terms_days": 30 }))]
-pub struct ConvertBody {
+pub struct TermsBody {
     /// Days from the issue date to the due date, 0 to 365 (30 when absent).
     #[serde(default)]
     pub payment_terms_days: Option<u16>,
 }
 
-impl ConvertBody {
+impl TermsBody {
     pub fn payment_terms(&self) -> Result<PaymentTerms> {
         let mut v = Validator::new();
         let terms = payment_terms(&mut v, self.payment_terms_days);

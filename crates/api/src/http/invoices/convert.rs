@@ -11,7 +11,7 @@ use niaga_domain::{
 use niaga_store::CommandOptions;
 use uuid::Uuid;
 
-use super::{body::ConvertBody, location};
+use super::{body::TermsBody, location};
 use crate::{
     app::AppState,
     auth::{CurrentUser, SALES_OR_FINANCE_WRITE},
@@ -28,7 +28,7 @@ use crate::{
     post,
     path = "/quotations/{id}/convert-to-invoice",
     tag = "quotations",
-    request_body = ConvertBody,
+    request_body = TermsBody,
     params(("id" = Uuid, Path, description = "The quotation")),
     responses(
         (status = CREATED, description = "The draft invoice", body = CommandAccepted,
@@ -45,7 +45,7 @@ pub(super) async fn convert_to_invoice(
     meta: CommandMeta,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-    Json(body): Json<ConvertBody>,
+    Json(body): Json<TermsBody>,
 ) -> Result<CommandAccepted> {
     let user = user.require(SALES_OR_FINANCE_WRITE)?;
     let payment_terms = body.payment_terms()?;

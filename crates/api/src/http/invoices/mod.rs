@@ -8,11 +8,9 @@ mod error;
 mod list;
 mod view;
 
-use axum::{
-    extract::State,
-    http::{HeaderValue, header},
-    response::{IntoResponse, Response},
-};
+pub(crate) use body::TermsBody;
+
+use axum::{extract::State, response::Response};
 use chrono::Datelike;
 use niaga_domain::{
     ids::NoteId,
@@ -169,10 +167,7 @@ async fn get_invoice(
 ) -> Result<Response> {
     user.require(ANY_STAFF)?;
     let (invoice, version) = load(&state, id).await?;
-    let etag = HeaderValue::from_str(&format!("\"{version}\"")).map_err(ApiError::internal)?;
-    let mut response = axum::Json(InvoiceView::new(&invoice, version)).into_response();
-    response.headers_mut().insert(header::ETAG, etag);
-    Ok(response)
+    crate::http::etag::versioned(InvoiceView::new(&invoice, version), version)
 }
 
 /// Replace a draft's lines, payment terms and reference (all of them). Honours `If-Match`;

@@ -9,7 +9,6 @@ mod view;
 
 use axum::{
     extract::State,
-    http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
 use chrono::Datelike;
@@ -191,10 +190,7 @@ async fn get_quotation(
     let quotation = quotation
         .drafted()
         .ok_or_else(|| ApiError::NotFound("quotation".into()))?;
-    let etag = HeaderValue::from_str(&format!("\"{version}\"")).map_err(ApiError::internal)?;
-    let mut response = axum::Json(QuotationView::new(quotation, version)).into_response();
-    response.headers_mut().insert(header::ETAG, etag);
-    Ok(response)
+    crate::http::etag::versioned(QuotationView::new(quotation, version), version)
 }
 
 /// Replace all the lines of the draft revision (the form saved whole; the issue's
