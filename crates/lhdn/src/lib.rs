@@ -3,10 +3,15 @@
 //! LHDN's signature validator does ([`verify`]). The MyInvois client, the submitter and
 //! `lhdn-sandbox` will follow.
 
+pub mod codes;
 pub mod map;
+pub mod sign;
 pub mod ubl;
+pub mod verify;
 
-#[allow(dead_code)] // The span finder is for the signer, next.
+#[cfg(feature = "test-pki")]
+pub mod testing;
+
 mod json;
 
 pub use json::minify;

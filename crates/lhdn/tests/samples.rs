@@ -4,23 +4,8 @@
 
 mod common;
 
-use common::sample;
+use common::{SIGNED_SAMPLES, sample};
 use niaga_lhdn::{minify, ubl::Document};
-
-pub const SIGNED_SAMPLES: [&str; 12] = [
-    "1.1-Invoice-Sample.json",
-    "1.1-Credit-Note-Sample.json",
-    "1.1-Debit-Note-Sample.json",
-    "1.1-Refund-Note-Sample.json",
-    "1.1-Self-Billed-Invoice-Sample.json",
-    "1.1-Self-Billed-Credit-Sample.json",
-    "1.1-Self-Billed-Debit-Sample.json",
-    "1.1-Self-Billed-Refund-Sample.json",
-    "1.1-Invoice-ForeignCurrency-Sample.json",
-    "1.1-Invoice-MultiLineItem-Sample.json",
-    "1.1-Invoice-Consolidated-Sample.json",
-    "sample-ul-invoice-2.1-signed.min.json",
-];
 
 #[test]
 fn every_signed_sample_round_trips_byte_for_byte() {

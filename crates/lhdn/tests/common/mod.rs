@@ -32,6 +32,22 @@ pub fn sample(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// Every official sample with a signature that verifies (shared/lhdn/README.md).
+pub const SIGNED_SAMPLES: [&str; 12] = [
+    "1.1-Invoice-Sample.json",
+    "1.1-Credit-Note-Sample.json",
+    "1.1-Debit-Note-Sample.json",
+    "1.1-Refund-Note-Sample.json",
+    "1.1-Self-Billed-Invoice-Sample.json",
+    "1.1-Self-Billed-Credit-Sample.json",
+    "1.1-Self-Billed-Debit-Sample.json",
+    "1.1-Self-Billed-Refund-Sample.json",
+    "1.1-Invoice-ForeignCurrency-Sample.json",
+    "1.1-Invoice-MultiLineItem-Sample.json",
+    "1.1-Invoice-Consolidated-Sample.json",
+    "sample-ul-invoice-2.1-signed.min.json",
+];
+
 pub fn dec(text: &str) -> Decimal {
     Decimal::from_str(text).unwrap()
 }
