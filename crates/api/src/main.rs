@@ -6,6 +6,7 @@ use clap::Parser;
 use niaga_api::{
     cli,
     config::{AuditCommand, Command, Config, JobsCommand, ProjectionsCommand, UserCommand},
+    lhdn_cli,
     serve::serve,
     telemetry,
 };
@@ -36,6 +37,7 @@ async fn main() -> ExitCode {
         }
         Command::Jobs(JobsCommand::List) => cli::jobs_list(&database_url).await,
         Command::Jobs(JobsCommand::Run(args)) => cli::jobs_run(&database_url, args).await,
+        Command::Lhdn(command) => lhdn_cli::run(command),
     };
     result.unwrap_or_else(|error| {
         tracing::error!(error = format!("{error:#}"), "niaga failed");

@@ -21,7 +21,7 @@ pub const TEST_TIN: &str = "C25845632020";
 pub const TEST_BRN: &str = "202001234567";
 pub const TEST_PASSWORD: &str = "test-password";
 
-/// A CA and a company certificate it issued, valid 2026-01-01 to 2028-01-01.
+/// A CA and a company certificate it issued, valid 2026-01-01 to 2036-01-01 (the CLI signs with the real clock).
 #[derive(Debug)]
 pub struct TestPki {
     pub ca_der: Vec<u8>,
@@ -89,7 +89,7 @@ impl TestPki {
             1, 3, 6, 1, 4, 1, 311, 10, 3, 12,
         ])];
         company.not_before = date_time_ymd(2026, 1, 1);
-        company.not_after = date_time_ymd(2028, 1, 1);
+        company.not_after = date_time_ymd(2036, 1, 1);
         let company_cert = company
             .signed_by(&key, &issuer)
             .expect("company certificate");
