@@ -118,6 +118,9 @@ pub enum Command {
     /// Scheduled jobs (`serve` runs them daily; these run one now, for cron or by hand).
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// LHDN e-invoices: sign a document, verify a signed one.
+    #[command(subcommand)]
+    Lhdn(crate::lhdn_cli::LhdnCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 mod http;
+pub mod lhdn_cli;
 pub mod openapi;
 mod problem;
 pub mod rental_policy;

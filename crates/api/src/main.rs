@@ -6,6 +6,7 @@ use clap::Parser;
 use niaga_api::{
     cli,
     config::{AuditCommand, Command, Config, JobsCommand, ProjectionsCommand, UserCommand},
+    lhdn_cli,
     serve::serve,
     telemetry,
 };
@@ -39,6 +40,7 @@ async fn main() -> ExitCode {
             Ok(policy) => cli::jobs_run(&database_url, &policy, args).await,
             Err(error) => Err(error),
         },
+        Command::Lhdn(command) => lhdn_cli::run(command),
     };
     result.unwrap_or_else(|error| {
         tracing::error!(error = format!("{error:#}"), "niaga failed");
