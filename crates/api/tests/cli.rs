@@ -461,3 +461,43 @@ async fn sqlite_a_job_runs_once_from_the_command_line() {
 async fn postgres_a_job_runs_once_from_the_command_line() {
     a_job_runs_once_from_the_command_line(Backend::Postgres).await;
 }
+
+/// The late fee policy comes from the file `NIAGA_LATE_FEE_POLICY_FILE` names: a valid one
+/// runs the overdue job, an invalid one stops the command with what is wrong, and no run.
+#[tokio::test]
+async fn the_overdue_job_runs_under_the_late_fee_policy_file() {
+    let url = testing::fresh_database_url(Backend::Sqlite).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("late-fees.json");
+    std::fs::write(
+        &policy,
+        r#"{"version": 2, "grace_days": 1, "per_day": {"percent_of_daily_rate": {"basis_points": 5000}}}"#,
+    )
+    .unwrap();
+    let policy = policy.to_str().unwrap().to_owned();
+    let run = |file: &str| {
+        niaga(&[
+            "jobs",
+            "run",
+            "overdue",
+            "--as-of",
+            "2026-07-01",
+            "--late-fee-policy-file",
+            file,
+            "--database-url",
+            &url,
+        ])
+    };
+    let (code, out, err) = run(&policy);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("overdue as of 2026-07-01: succeeded"), "{out}");
+    let invalid = dir.path().join("invalid.json");
+    std::fs::write(
+        &invalid,
+        r#"{"version": 0, "grace_days": 1, "per_day": {"amount": {"amount": "-5.00", "currency": "MYR"}}}"#,
+    )
+    .unwrap();
+    let (code, _, err) = run(invalid.to_str().unwrap());
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid late fee policy"), "{err}");
+}
