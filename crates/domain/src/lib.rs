@@ -13,6 +13,7 @@ pub mod equipment;
 pub mod ids;
 pub mod invoice;
 pub mod money;
+pub mod purchase_order;
 pub mod quotation;
 pub mod rental;
 pub mod tax;

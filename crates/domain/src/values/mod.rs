@@ -138,6 +138,12 @@ pub enum ValueError {
         "a document number is written INV-, CN-, DN- or RN-, the year and a serial of at least 6 digits, e.g. INV-2026-000123"
     )]
     DocumentNumber,
+    #[error(
+        "a purchase order number is written PO-, the year and a serial of at least 6 digits, e.g. PO-2026-000042"
+    )]
+    PurchaseOrderNumber,
+    #[error("a delivery tolerance is a percentage from 0 to 100, with at most two decimals")]
+    TolerancePercent,
     #[error("payment terms are 0 to 365 days")]
     PaymentTerms,
     #[error("this is not an LHDN payment mode (01 to 08)")]
