@@ -16,6 +16,7 @@ pub mod money;
 pub mod purchase_order;
 pub mod quotation;
 pub mod rental;
+pub mod supplier;
 pub mod tax;
 pub mod testing;
 pub mod values;

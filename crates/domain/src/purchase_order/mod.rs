@@ -170,7 +170,13 @@ impl Aggregate for PurchaseOrder {
                     r.cancellation = Some(cancellation(e));
                     Self::Cancelled(r)
                 }
-                _ => {
+                E::PurchaseOrderDrafted(_)
+                | E::PurchaseOrderDraftAmended(_)
+                | E::PurchaseOrderRevised(_)
+                | E::GoodsReceived(_)
+                | E::PurchaseOrderLineShortClosed(_)
+                | E::DeliveryVarianceFlagged(_)
+                | E::PurchaseOrderClosed(_) => {
                     apply(&mut r, event);
                     Self::Draft(r)
                 }
@@ -188,7 +194,13 @@ impl Aggregate for PurchaseOrder {
                     });
                     Self::Closed(r)
                 }
-                _ => {
+                E::PurchaseOrderDrafted(_)
+                | E::PurchaseOrderDraftAmended(_)
+                | E::PurchaseOrderSent(_)
+                | E::PurchaseOrderRevised(_)
+                | E::GoodsReceived(_)
+                | E::PurchaseOrderLineShortClosed(_)
+                | E::DeliveryVarianceFlagged(_) => {
                     apply(&mut r, event);
                     Self::Sent(r)
                 }
