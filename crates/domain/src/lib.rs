@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod billing;
 pub mod ctx;
 pub mod customer;
+pub mod delivery_order;
 pub mod equipment;
 pub mod ids;
 pub mod invoice;

@@ -40,6 +40,7 @@ mod passport;
 mod phone;
 mod postcode;
 mod quantity;
+mod sha256;
 mod sst;
 mod state;
 mod tax_type;
@@ -62,6 +63,7 @@ pub use passport::Passport;
 pub use phone::Phone;
 pub use postcode::Postcode;
 pub use quantity::Quantity;
+pub use sha256::Sha256Hex;
 pub use sst::SstRegistration;
 pub use state::StateCode;
 pub use tax_type::TaxType;
@@ -144,6 +146,8 @@ pub enum ValueError {
     PurchaseOrderNumber,
     #[error("a delivery tolerance is a percentage from 0 to 100, with at most two decimals")]
     TolerancePercent,
+    #[error("a SHA-256 digest is written as 64 hexadecimal digits")]
+    Sha256,
     #[error("payment terms are 0 to 365 days")]
     PaymentTerms,
     #[error("this is not an LHDN payment mode (01 to 08)")]
