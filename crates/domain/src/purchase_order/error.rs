@@ -62,6 +62,13 @@ pub enum PurchaseOrderError {
         received_on: NaiveDate,
         today: NaiveDate,
     },
+    #[error(
+        "goods cannot be received on {received_on}, before the order was drafted ({drafted_on})"
+    )]
+    ReceiptBeforeOrder {
+        received_on: NaiveDate,
+        drafted_on: NaiveDate,
+    },
     #[error("a receipt names at least one line of the order")]
     NothingReceived,
     /// `index` is the position in a receipt's lines; `None` for a short-close.
@@ -126,7 +133,9 @@ impl PurchaseOrderError {
             }
             Self::LineDescription { index, .. } => Some(format!("/lines/{index}/description")),
             Self::NumberFromAnotherYear { .. } => Some("/number".to_owned()),
-            Self::ReceiptInFuture { .. } => Some("/received_on".to_owned()),
+            Self::ReceiptInFuture { .. } | Self::ReceiptBeforeOrder { .. } => {
+                Some("/received_on".to_owned())
+            }
             Self::ReasonRequired => Some("/reason".to_owned()),
             Self::InvalidText { field, .. } => Some(format!("/{field}")),
             Self::NotDrafted

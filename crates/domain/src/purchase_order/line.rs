@@ -4,14 +4,14 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::money::Money;
+use crate::money::{Money, MoneyError};
 use crate::values::{ItemCode, Quantity, UnitCode};
 
 /// A line's position on the order, from 1, as printed. Receipts and short-closes name lines
 /// by it; lines are renumbered only while nothing has been received, so it never moves under
 /// a receipt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(try_from = "u16", into = "u16")]
 pub struct LineNo(u16);
 
 impl LineNo {
@@ -35,6 +35,19 @@ impl LineNo {
     }
 }
 
+impl TryFrom<u16> for LineNo {
+    type Error = &'static str;
+    fn try_from(number: u16) -> Result<Self, Self::Error> {
+        Self::new(number).ok_or("line numbers count from 1")
+    }
+}
+
+impl From<LineNo> for u16 {
+    fn from(line: LineNo) -> u16 {
+        line.0
+    }
+}
+
 impl fmt::Display for LineNo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "line {}", self.0)
@@ -53,4 +66,39 @@ pub struct OrderLine {
     pub unit: UnitCode,
     /// Zero or more, in the order's currency.
     pub unit_price: Money,
+}
+
+impl OrderLine {
+    /// What the line costs: quantity × unit price, rounded to the sen. Purchase orders
+    /// carry no tax: the supplier's invoice does.
+    pub fn amount(&self) -> Result<Money, MoneyError> {
+        self.unit_price
+            .checked_mul(self.quantity.value())
+            .map(Money::round_to_sen)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_numbers_count_from_1_when_read_back_too() {
+        assert_eq!(LineNo::new(0), None);
+        assert_eq!(serde_json::from_str::<LineNo>("2").unwrap().get(), 2);
+        assert!(serde_json::from_str::<LineNo>("0").is_err());
+    }
+
+    #[test]
+    fn a_line_costs_its_quantity_times_its_unit_price_rounded_to_the_sen() {
+        let line = OrderLine {
+            item_code: None,
+            description: "Brass, per gram".into(),
+            quantity: Quantity::parse("3").unwrap(),
+            unit: UnitCode::parse("GRM").unwrap(),
+            unit_price: Money::myr("0.333".parse().unwrap()),
+        };
+        assert_eq!(line.amount().unwrap(), Money::myr("1.00".parse().unwrap()));
+    }
 }

@@ -46,7 +46,7 @@ use chrono::Datelike;
 use crate::money::Currency;
 use crate::quotation::RevisionNumber;
 use crate::values::{Lines, TextProblem, check_optional_text, check_text};
-use crate::{Aggregate, Ctx};
+use crate::{Aggregate, Ctx, business_day};
 
 /// The most lines one order holds: a larger purchase is split into orders.
 pub const MAX_LINES: usize = 200;
@@ -453,6 +453,13 @@ fn receive(
         return Err(PurchaseOrderError::ReceiptInFuture {
             received_on: c.received_on,
             today,
+        });
+    }
+    let drafted_on = business_day(r.drafted_at);
+    if c.received_on < drafted_on {
+        return Err(PurchaseOrderError::ReceiptBeforeOrder {
+            received_on: c.received_on,
+            drafted_on,
         });
     }
     if lines.is_empty() {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{LineNo, LineVariance, OrderLine, PurchaseOrderNumber, ReceiptLine, TolerancePercent};
 use crate::ids::{GoodsReceiptId, PurchaseOrderId, SupplierId};
-use crate::money::Currency;
+use crate::money::{Currency, Money, MoneyError};
 use crate::quotation::RevisionNumber;
 use crate::values::Name;
 
@@ -217,6 +217,15 @@ impl PurchaseOrderRecord {
             outstanding,
             status,
         }
+    }
+
+    /// What the current revision's lines cost together, before tax.
+    pub fn total(&self) -> Result<Money, MoneyError> {
+        self.lines
+            .iter()
+            .try_fold(Money::zero(self.currency), |sum, line| {
+                sum.checked_add(line.amount()?)
+            })
     }
 
     /// Whether every line expects nothing more.

@@ -630,6 +630,16 @@ fn a_receipt_dated_after_today_is_refused() {
 }
 
 #[test]
+fn a_receipt_dated_before_the_order_was_drafted_is_refused() {
+    given([drafted(), sent()])
+        .when(receive_cmd(1, date(2026, 5, 18), &[(1, "1")]))
+        .then_err(PurchaseOrderError::ReceiptBeforeOrder {
+            received_on: date(2026, 5, 18),
+            drafted_on: date(2026, 5, 19),
+        });
+}
+
+#[test]
 fn a_receipt_names_only_lines_of_the_order_each_once() {
     given([drafted(), sent()])
         .when(receive_cmd(1, today(), &[]))
@@ -917,6 +927,7 @@ fn each_line_reports_ordered_received_outstanding_and_status() {
         ]
     );
     assert_eq!(r.days_late(), vec![(receipt_id(1), day, 2)]);
+    assert_eq!(r.total().unwrap(), Money::myr(dec("1570.00")));
     let over = received(2, day, &[(1, "50")], vec![]);
     let state = state.evolve(&over);
     assert_eq!(
