@@ -89,6 +89,24 @@ typed_id!(
     RentalId
 );
 typed_id!(
-    /// A delivery order, which a rental's check-out may refer to.
+    /// A delivery order (the stream id of the DeliveryOrder aggregate), which a rental's
+    /// check-out may refer to.
     DeliveryOrderId
+);
+typed_id!(
+    /// A supplier the company buys from (the stream id of the Supplier aggregate).
+    SupplierId
+);
+typed_id!(
+    /// A purchase order to a supplier (the stream id of the PurchaseOrder aggregate).
+    PurchaseOrderId
+);
+typed_id!(
+    /// One delivery of goods received against a purchase order, made by the caller so that
+    /// a retried receipt is recognised.
+    GoodsReceiptId
+);
+typed_id!(
+    /// A signature link sent to a customer for one delivery order.
+    SignatureLinkId
 );

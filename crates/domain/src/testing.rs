@@ -18,6 +18,23 @@ pub fn test_ctx() -> Ctx {
     )
 }
 
+/// A calendar day, for tests: `date(2026, 6, 1)`.
+#[track_caller]
+pub fn date(year: i32, month: u32, day: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(year, month, day).expect("a valid date")
+}
+
+/// [`test_ctx`] moved to 10:00 in Kuala Lumpur on `day`: a command run that business day.
+pub fn on(day: chrono::NaiveDate) -> Ctx {
+    let ctx = test_ctx();
+    let ten_in_kuala_lumpur = day.and_hms_opt(2, 0, 0).expect("02:00 exists every day");
+    Ctx::new(
+        Utc.from_utc_datetime(&ten_in_kuala_lumpur),
+        ctx.actor,
+        ctx.correlation_id,
+    )
+}
+
 /// Starts a specification from a history of events.
 pub fn given<A: Aggregate>(history: impl IntoIterator<Item = A::Event>) -> Given<A> {
     let history: Vec<A::Event> = history.into_iter().collect();

@@ -52,6 +52,36 @@ pub enum CustomerError {
     },
 }
 
+/// A party's TIN or identification that does not fit the kind of taxpayer it is. Shared by
+/// every party the company deals with (customers, suppliers): LHDN checks both sides of an
+/// e-invoice the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PartyMismatch {
+    #[error("{}", tin_rule(.kind))]
+    Tin { kind: CustomerKind },
+    #[error("{}", identification_rule(.kind))]
+    Identification { kind: CustomerKind },
+}
+
+impl PartyMismatch {
+    /// The field at fault, as a JSON pointer in a body that carries the party's details.
+    pub fn pointer(&self) -> &'static str {
+        match self {
+            Self::Tin { .. } => "/tin",
+            Self::Identification { .. } => "/identification",
+        }
+    }
+}
+
+impl From<PartyMismatch> for CustomerError {
+    fn from(mismatch: PartyMismatch) -> Self {
+        match mismatch {
+            PartyMismatch::Tin { kind } => Self::TinDoesNotMatchKind { kind },
+            PartyMismatch::Identification { kind } => Self::IdentificationDoesNotMatchKind { kind },
+        }
+    }
+}
+
 fn tin_rule(kind: &CustomerKind) -> &'static str {
     match kind {
         CustomerKind::Company => {

@@ -12,7 +12,7 @@ pub use command::{
     AddContact, AmendCustomerDetails, CustomerCommand, LoseOpportunity, MoveOpportunity,
     OpenOpportunity, RecordInteraction, RegisterCustomer, RemoveContact, WinOpportunity,
 };
-pub use error::CustomerError;
+pub use error::{CustomerError, PartyMismatch};
 pub use event::{
     ContactAdded, ContactRemoved, CustomerDetailsAmended, CustomerEvent, CustomerRegistered,
     InteractionRecorded, OpportunityLost, OpportunityOpened, OpportunityStageChanged,
@@ -210,10 +210,14 @@ fn amend_details(
     )])
 }
 
-/// LHDN matches the TIN and the identification of a buyer with the kind of taxpayer it is:
-/// an individual files under an `IG` TIN and a MyKad, passport or army number; a company
-/// under a non-individual TIN and its SSM number. A general TIN stands for either.
-fn check_party(kind: CustomerKind, details: &CustomerDetails) -> Result<(), CustomerError> {
+/// LHDN matches the TIN and the identification of a party (buyer or supplier) with the kind
+/// of taxpayer it is: an individual files under an `IG` TIN and a MyKad, passport or army
+/// number; a company under a non-individual TIN and its SSM number. A general TIN stands
+/// for either.
+pub(crate) fn check_party(
+    kind: CustomerKind,
+    details: &CustomerDetails,
+) -> Result<(), PartyMismatch> {
     let tin = &details.tin;
     let tin_fits = tin.is_general()
         || match kind {
@@ -221,7 +225,7 @@ fn check_party(kind: CustomerKind, details: &CustomerDetails) -> Result<(), Cust
             CustomerKind::Individual => tin.is_individual(),
         };
     if !tin_fits {
-        return Err(CustomerError::TinDoesNotMatchKind { kind });
+        return Err(PartyMismatch::Tin { kind });
     }
     let identification_fits = match (kind, &details.identification) {
         (CustomerKind::Company, Identification::Brn(_))
@@ -236,7 +240,7 @@ fn check_party(kind: CustomerKind, details: &CustomerDetails) -> Result<(), Cust
         | (CustomerKind::Individual, Identification::Brn(_)) => false,
     };
     if !identification_fits {
-        return Err(CustomerError::IdentificationDoesNotMatchKind { kind });
+        return Err(PartyMismatch::Identification { kind });
     }
     Ok(())
 }

@@ -58,8 +58,8 @@ impl RegisteredCustomer {
     }
 }
 
-/// Whether the customer is a company (or other body) or a person. It decides which TIN and
-/// which identification LHDN expects of them.
+/// Whether the customer (or a supplier: any party) is a company (or other body) or a
+/// person. It decides which TIN and which identification LHDN expects of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CustomerKind {
@@ -76,7 +76,9 @@ impl std::fmt::Display for CustomerKind {
     }
 }
 
-/// The customer's party details: what goes on an e-invoice as the buyer.
+/// The customer's party details: what goes on an e-invoice as the buyer. A supplier has
+/// the same details (the seller of a self-billed e-invoice), so the Supplier aggregate
+/// uses this type too.
 ///
 /// Its fields are flattened into the payloads of `CustomerRegistered` and
 /// `CustomerDetailsAmended`, so they are stored forever: never rename one.

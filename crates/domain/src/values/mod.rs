@@ -40,6 +40,7 @@ mod passport;
 mod phone;
 mod postcode;
 mod quantity;
+mod sha256;
 mod sst;
 mod state;
 mod tax_type;
@@ -62,6 +63,7 @@ pub use passport::Passport;
 pub use phone::Phone;
 pub use postcode::Postcode;
 pub use quantity::Quantity;
+pub use sha256::Sha256Hex;
 pub use sst::SstRegistration;
 pub use state::StateCode;
 pub use tax_type::TaxType;
@@ -138,6 +140,14 @@ pub enum ValueError {
         "a document number is written INV-, CN-, DN- or RN-, the year and a serial of at least 6 digits, e.g. INV-2026-000123"
     )]
     DocumentNumber,
+    #[error(
+        "a purchase order number is written PO-, the year and a serial of at least 6 digits, e.g. PO-2026-000042"
+    )]
+    PurchaseOrderNumber,
+    #[error("a delivery tolerance is a percentage from 0 to 100, with at most two decimals")]
+    TolerancePercent,
+    #[error("a SHA-256 digest is written as 64 hexadecimal digits")]
+    Sha256,
     #[error("payment terms are 0 to 365 days")]
     PaymentTerms,
     #[error("this is not an LHDN payment mode (01 to 08)")]
