@@ -471,6 +471,14 @@ async fn a_unit_on_rental_is_neither_retired_nor_free(app: TestApp) {
         .await
         .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation");
     assert_eq!(problem["errors"][0]["pointer"], "/unit_ids", "{problem}");
+    let unknown = json!({
+        "customer_id": customer, "unit_ids": [held, uuid::Uuid::now_v7()],
+        "start_on": start, "expected_return_on": until
+    });
+    let problem = send_as(&app, Method::POST, "/rentals", &unknown, Role::Sales, &[])
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(problem["errors"][0]["pointer"], "/unit_ids/1", "{problem}");
     let backwards = get_problem(
         &app,
         &format!(
