@@ -44,31 +44,20 @@ struct Inner {
 }
 
 impl AppState {
+    /// The state with the default rental policy (tests, benchmarks).
     pub fn new(db: Database, auth: Auth) -> Self {
+        Self::with_rental_policy(db, auth, RentalPolicy::default())
+    }
+
+    /// The state with the company's rental policy, from configuration.
+    pub fn with_rental_policy(db: Database, auth: Auth, rental_policy: RentalPolicy) -> Self {
         Self(Arc::new(Inner {
             store: db.event_store(),
             db,
             auth,
             committed: Arc::new(Notify::new()),
-            rental_policy: RentalPolicy::default(),
+            rental_policy,
             handlers: Mutex::new(HashMap::new()),
-        }))
-    }
-
-    /// The same state with the company's rental policy (the default one otherwise). Called
-    /// once at start, before the state is shared.
-    pub fn with_rental_policy(self, policy: RentalPolicy) -> Self {
-        let inner = Arc::try_unwrap(self.0).unwrap_or_else(|shared| Inner {
-            db: shared.db.clone(),
-            store: Arc::clone(&shared.store),
-            auth: shared.auth.clone(),
-            committed: Arc::clone(&shared.committed),
-            rental_policy: shared.rental_policy.clone(),
-            handlers: Mutex::new(HashMap::new()),
-        });
-        Self(Arc::new(Inner {
-            rental_policy: policy,
-            ..inner
         }))
     }
 

@@ -43,7 +43,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     );
     let rental_policy = config.rental_policy()?;
     let late_fees = rental_policy.late_fees;
-    let state = AppState::new(db.clone(), auth).with_rental_policy(rental_policy);
+    let state = AppState::with_rental_policy(db.clone(), auth, rental_policy);
     // Read models follow the feed in the background, woken by every command's commit.
     let projectors = niaga_projections::runner::spawn_all(&db, state.committed());
     // The daily jobs; with several instances, the job's lease lets one of them run it.

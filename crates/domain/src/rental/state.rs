@@ -238,6 +238,16 @@ pub enum UnitStatus {
     Returned,
 }
 
+impl fmt::Display for UnitStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Reserved => "reserved",
+            Self::Out => "out",
+            Self::Returned => "returned",
+        })
+    }
+}
+
 /// A unit leaving with the customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckOut {

@@ -46,7 +46,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(convert::convert_to_invoice))
 }
 
-fn location(id: impl std::fmt::Display) -> String {
+pub(crate) fn location(id: impl std::fmt::Display) -> String {
     format!("/invoices/{id}")
 }
 

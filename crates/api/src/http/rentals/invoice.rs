@@ -26,12 +26,8 @@ use crate::{
     command::{CommandAccepted, CommandMeta},
     error::{ApiError, Problem, Result},
     extract::{Json, Path},
-    http::invoices::TermsBody,
+    http::invoices::{TermsBody, location as invoices_location},
 };
-
-fn invoice_location(id: InvoiceId) -> String {
-    format!("/invoices/{id}")
-}
 
 /// The invoice of a rental's charges: one per rental.
 fn charges_invoice_id(rental: RentalId) -> InvoiceId {
@@ -47,7 +43,8 @@ fn late_fee_invoice_id(rental: RentalId, n: usize) -> InvoiceId {
 }
 
 /// Drafts invoice `id` with `draft`, or, if an earlier attempt drafted it and it is still a
-/// draft, saves `draft`'s lines and terms over it (nothing when unchanged).
+/// draft, saves `draft`'s lines and terms over it (nothing when unchanged). One derived from
+/// the rental that is no longer a draft is not drafted again (`rental-already-invoiced`).
 async fn draft_or_amend(
     state: &AppState,
     meta: &CommandMeta,
@@ -56,34 +53,34 @@ async fn draft_or_amend(
 ) -> Result<CommandAccepted> {
     let invoices = state.commands::<Invoice>();
     let id = draft.id;
-    let options = CommandOptions {
-        client_address: meta.client_address.clone(),
-        ..CommandOptions::default()
-    };
     let existing = invoices.load(&id.to_string()).await?;
-    let outcome = match existing {
-        None => {
-            let options = CommandOptions {
-                new_stream: true,
-                ..options
-            };
-            let command = InvoiceCommand::Draft(draft);
-            invoices
-                .execute(&id.to_string(), &command, ctx, &options)
-                .await?
-        }
-        Some(_) => {
-            let command = InvoiceCommand::AmendDraft(AmendDraft {
+    let drafted = existing.as_ref().and_then(|(invoice, _)| invoice.drafted());
+    if drafted.is_some_and(|invoice| invoice.number().is_some()) {
+        return Err(ApiError::refused(
+            "rental-already-invoiced",
+            format!("the rental is invoiced as {id}, already issued"),
+        ));
+    }
+    let (command, new_stream) = match drafted {
+        None => (InvoiceCommand::Draft(draft), true),
+        Some(_) => (
+            InvoiceCommand::AmendDraft(AmendDraft {
                 lines: draft.lines,
                 payment_terms: draft.payment_terms,
                 customer_reference: draft.customer_reference,
-            });
-            invoices
-                .execute(&id.to_string(), &command, ctx, &options)
-                .await?
-        }
+            }),
+            false,
+        ),
     };
-    Ok(CommandAccepted::created(id, &outcome).at(invoice_location(id)))
+    let options = CommandOptions {
+        new_stream,
+        client_address: meta.client_address.clone(),
+        ..CommandOptions::default()
+    };
+    let outcome = invoices
+        .execute(&id.to_string(), &command, ctx, &options)
+        .await?;
+    Ok(CommandAccepted::created(id, &outcome).at(invoices_location(id)))
 }
 
 fn draft(
@@ -140,7 +137,6 @@ pub(super) async fn invoice_charges(
         return Err(RentalError::NothingCheckedOut.into());
     }
     let invoice_id = charges_invoice_id(rental.id);
-    refuse_if_issued(&state, invoice_id).await?;
     let lines = rental_lines(&rental, &state.rental_policy().damage_tax)
         .map_err(|e| ApiError::refused("rental-charges-invalid", e))?;
     let ctx = meta.ctx(&user);
@@ -151,21 +147,6 @@ pub(super) async fn invoice_charges(
         draft(&rental, invoice_id, lines, payment_terms),
     )
     .await
-}
-
-/// An invoice derived from the rental that is no longer a draft is not drafted again.
-async fn refuse_if_issued(state: &AppState, invoice_id: InvoiceId) -> Result<()> {
-    let existing = state
-        .commands::<Invoice>()
-        .load(&invoice_id.to_string())
-        .await?;
-    match existing.as_ref().and_then(|(invoice, _)| invoice.drafted()) {
-        Some(invoice) if invoice.number().is_some() => Err(ApiError::refused(
-            "rental-already-invoiced",
-            format!("the rental is invoiced as {invoice_id}, already issued"),
-        )),
-        _ => Ok(()),
-    }
 }
 
 /// Draft an invoice of the late fees charged and not billed yet (one line per unit and
@@ -203,7 +184,6 @@ pub(super) async fn invoice_late_fees(
     billed_on.sort();
     billed_on.dedup();
     let invoice_id = late_fee_invoice_id(rental.id, billed_on.len() + 1);
-    refuse_if_issued(&state, invoice_id).await?;
     let lines = late_fee_lines(&rental, &unbilled, &state.rental_policy().late_fee_tax)
         .map_err(|e| ApiError::refused("late-fees-invalid", e))?;
     let ctx = meta.ctx(&user);

@@ -45,7 +45,7 @@ impl From<&RentalUnit> for RentalUnitView {
             unit_id: u.unit.unit_id.to_string(),
             serial: u.unit.serial.as_str().to_owned(),
             label: u.unit.label(),
-            status: serde_plain(&u.status()),
+            status: u.status().to_string(),
             per_day: card.per_day().into(),
             per_week: card.per_week().into(),
             per_month: card.per_month().into(),
@@ -71,14 +71,6 @@ impl From<&RentalUnit> for RentalUnitView {
             damage_charge: check_in.map(|c| c.damage_charge.into()),
         }
     }
-}
-
-/// A status enum as its serde name (`snake_case`).
-fn serde_plain(value: &impl Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 /// The deposit's movements.
