@@ -223,7 +223,7 @@ pub async fn projections_rebuild(
     for projection in chosen {
         let started = std::time::Instant::now();
         let shown = std::sync::Mutex::new(std::time::Instant::now());
-        let read = niaga_projections::rebuild::rebuild(projection.as_ref(), &db, &|p| {
+        let applied = niaga_projections::rebuild::rebuild(projection.as_ref(), &db, &|p| {
             let mut last = shown
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -235,10 +235,14 @@ pub async fn projections_rebuild(
         .await
         .with_context(|| format!("cannot rebuild {}", projection.name()))?;
         let seconds = started.elapsed().as_secs_f64();
+        let position = niaga_projections::checkpoint::load(&db, projection.name())
+            .await?
+            .position;
         report(&format!(
-            "{}: rebuilt from {read} events in {seconds:.1} s ({:.0} events/s)",
+            "{}: rebuilt to position {position} in {seconds:.1} s ({:.0} positions/s), \
+             {applied} events of its aggregates applied",
             projection.name(),
-            read as f64 / seconds.max(1e-3)
+            position as f64 / seconds.max(1e-3)
         ));
     }
     db.close().await;
@@ -254,10 +258,11 @@ fn progress(name: &str, p: niaga_projections::rebuild::Progress, elapsed: std::t
         100.0
     };
     eprint!(
-        "\r{name}: position {} of {} ({percent:.1} %), {:.0} events/s   ",
+        "\r{name}: position {} of {} ({percent:.1} %), {} of its events applied, {:.0} positions/s   ",
         p.position,
         p.head,
-        p.read as f64 / elapsed.as_secs_f64().max(1e-3)
+        p.applied,
+        p.position as f64 / elapsed.as_secs_f64().max(1e-3)
     );
 }
 

@@ -328,7 +328,8 @@ async fn projections_are_rebuilt_by_name_or_all(backend: Backend) {
     ]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("customer_list: rebuilt from 2 events"),
+        out.contains("customer_list: rebuilt to position 2 in ")
+            && out.contains("2 events of its aggregates applied"),
         "{out}"
     );
     let (code, out, err) = niaga(&["projections", "list", "--database-url", &url]);
@@ -342,7 +343,7 @@ async fn projections_are_rebuilt_by_name_or_all(backend: Backend) {
     assert_eq!(code, 0, "{out}{err}");
     for name in niaga_projections::all().iter().map(|p| p.name()) {
         assert!(
-            out.contains(&format!("{name}: rebuilt from 2 events")),
+            out.contains(&format!("{name}: rebuilt to position 2 in ")),
             "{name}: {out}"
         );
     }

@@ -39,6 +39,10 @@ impl Projection for CustomerList {
         &["customer_list"]
     }
 
+    fn stream_types(&self) -> &'static [&'static str] {
+        &[Customer::STREAM_TYPE]
+    }
+
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
         if event.stream.stream_type != Customer::STREAM_TYPE {
             return Ok(());

@@ -39,6 +39,10 @@ impl Projection for EquipmentUnits {
         &["equipment_units"]
     }
 
+    fn stream_types(&self) -> &'static [&'static str] {
+        &[EquipmentUnit::STREAM_TYPE]
+    }
+
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
         if event.stream.stream_type != EquipmentUnit::STREAM_TYPE {
             return Ok(());

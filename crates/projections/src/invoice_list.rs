@@ -132,6 +132,10 @@ impl Projection for InvoiceList {
         &["invoice_list"]
     }
 
+    fn stream_types(&self) -> &'static [&'static str] {
+        &[Invoice::STREAM_TYPE]
+    }
+
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
         if event.stream.stream_type != Invoice::STREAM_TYPE {
             return Ok(());

@@ -39,7 +39,12 @@ pub trait Projection: Send + Sync + std::fmt::Debug {
         &[]
     }
 
-    /// Applies one event to the read model. Events of other types are ignored.
+    /// The aggregates (stream types) whose events the read model is made of. The runner and
+    /// a rebuild read only these from the feed: the rest never leaves the database.
+    fn stream_types(&self) -> &'static [&'static str];
+
+    /// Applies one event of its aggregates to the read model. Events of other types are
+    /// ignored.
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError>;
 }
 

@@ -49,6 +49,10 @@ impl Projection for QuotationList {
         &["quotation_list"]
     }
 
+    fn stream_types(&self) -> &'static [&'static str] {
+        &[Quotation::STREAM_TYPE]
+    }
+
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
         if event.stream.stream_type != Quotation::STREAM_TYPE {
             return Ok(());

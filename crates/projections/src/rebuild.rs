@@ -14,7 +14,7 @@
 //! next batch finds the checkpoint moved and continues from it: nothing is applied twice or
 //! skipped, and readers see the old tables until the commit, then the new ones.
 
-use niaga_store::{Cursor, Database, EventStore};
+use niaga_store::{Cursor, Database, EventStore, FeedFilter};
 use sqlx::{Executor, PgPool, Postgres, sqlite::SqlitePoolOptions};
 
 use crate::{
@@ -28,8 +28,9 @@ const SCHEMA: &str = "niaga_rebuild";
 /// How far a rebuild has come, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
-    /// Events read so far (every event is read; each projection keeps what concerns it).
-    pub read: u64,
+    /// Events of the projection's aggregates applied so far (the rest of the feed is not
+    /// read).
+    pub applied: u64,
     /// The global position reached.
     pub position: i64,
     /// The last position in the store when the rebuild started.
@@ -37,7 +38,7 @@ pub struct Progress {
 }
 
 /// Rebuilds `projection` from position 0 and switches over to the result. Returns how many
-/// events were read. `progress` is called after every batch.
+/// events it applied. `progress` is called after every batch.
 pub async fn rebuild(
     projection: &dyn Projection,
     db: &Database,
@@ -53,53 +54,61 @@ pub async fn rebuild(
     let head = checkpoint::head(db).await?;
     let shadow = Shadow::prepare(db, tables).await?;
     let store = db.event_store();
+    let filter = FeedFilter::stream_types(projection.stream_types());
     let mut cursor = Cursor::START;
-    let mut read = 0;
+    let mut applied = 0;
     // Catch up outside the switch-over, a batch per transaction, so that the lock the
-    // switch-over takes is held only for the last few events.
-    loop {
-        let batch = store.read_all(cursor, BATCH).await?;
-        let Some(last) = batch.last() else { break };
-        let mut tx = shadow.begin().await?;
-        read += apply_batch(projection, &mut tx, &batch).await?;
-        tx.commit().await?;
-        cursor = last.cursor();
+    // switch-over takes is held only for the last few events. The next page is read while
+    // this one is applied: the feed and the fresh tables are on two connections.
+    let mut page = store.read_feed(cursor, BATCH, filter).await?;
+    while page.next != cursor {
+        let apply = async {
+            let mut tx = shadow.begin(Durability::Discardable).await?;
+            let applied = apply_batch(projection, &mut tx, &page.events).await?;
+            tx.commit().await?;
+            Ok::<_, ProjectionError>(applied)
+        };
+        let (applied_now, next) = tokio::join!(apply, store.read_feed(page.next, BATCH, filter));
+        applied += applied_now?;
+        cursor = page.next;
         progress(Progress {
-            read,
+            applied,
             position: cursor.position,
             head,
         });
+        page = next?;
     }
-    let mut tx = shadow.begin().await?;
+    let mut tx = shadow.begin(Durability::Durable).await?;
     checkpoint::claim(&mut tx, projection.name()).await?;
-    read += catch_up_in(projection, store.as_ref(), &mut tx, &mut cursor).await?;
+    applied += catch_up_in(projection, store.as_ref(), filter, &mut tx, &mut cursor).await?;
     shadow.swap(&mut tx, tables).await?;
     checkpoint::advance(&mut tx, projection.name(), cursor).await?;
     tx.commit().await?;
     shadow.clean_up().await?;
     progress(Progress {
-        read,
+        applied,
         position: cursor.position,
         head,
     });
-    Ok(read)
+    Ok(applied)
 }
 
-/// Applies every event after `cursor` in `tx`, moving `cursor`.
+/// Applies every event `filter` wants after `cursor` in `tx`, moving `cursor`.
 async fn catch_up_in(
     projection: &dyn Projection,
     store: &dyn EventStore,
+    filter: FeedFilter<'_>,
     tx: &mut ReadTx,
     cursor: &mut Cursor,
 ) -> Result<u64, ProjectionError> {
-    let mut read = 0;
+    let mut applied = 0;
     loop {
-        let batch = store.read_all(*cursor, BATCH).await?;
-        let Some(last) = batch.last() else {
-            return Ok(read);
-        };
-        read += apply_batch(projection, tx, &batch).await?;
-        *cursor = last.cursor();
+        let page = store.read_feed(*cursor, BATCH, filter).await?;
+        if page.next == *cursor {
+            return Ok(applied);
+        }
+        applied += apply_batch(projection, tx, &page.events).await?;
+        *cursor = page.next;
     }
 }
 
@@ -117,6 +126,17 @@ fn is_plain_identifier(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Whether a rebuild's transaction must be on disk before its commit returns.
+#[derive(Debug, Clone, Copy)]
+enum Durability {
+    /// The switch-over: once the rebuild says it is done, the new tables stay.
+    Durable,
+    /// A batch into the fresh tables, which nobody reads yet: a crash that loses it loses a
+    /// rebuild that is thrown away and started again anyway, so it does not wait for the
+    /// disk (PostgreSQL's `synchronous_commit = off`; the database stays consistent).
+    Discardable,
 }
 
 /// Where the fresh tables are, and how a transaction writes to them.
@@ -171,12 +191,22 @@ impl Shadow {
         }
     }
 
-    async fn begin(&self) -> Result<ReadTx, ProjectionError> {
+    async fn begin(&self, durability: Durability) -> Result<ReadTx, ProjectionError> {
         match self {
             Self::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                tx.execute(format!("SET LOCAL search_path TO {SCHEMA}, public").as_str())
-                    .await?;
+                let wait_for_disk = match durability {
+                    Durability::Durable => "on",
+                    Durability::Discardable => "off",
+                };
+                tx.execute(
+                    format!(
+                        "SET LOCAL search_path TO {SCHEMA}, public; \
+                         SET LOCAL synchronous_commit TO {wait_for_disk}"
+                    )
+                    .as_str(),
+                )
+                .await?;
                 Ok(ReadTx::Postgres(tx))
             }
             Self::Sqlite(db) => Ok(ReadTx::begin(db).await?),

@@ -47,6 +47,10 @@ impl Projection for Rentals {
         &["rental_list", "rental_units", "rental_late_fees"]
     }
 
+    fn stream_types(&self) -> &'static [&'static str] {
+        &[Rental::STREAM_TYPE]
+    }
+
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
         if event.stream.stream_type != Rental::STREAM_TYPE {
             return Ok(());

@@ -3,7 +3,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use niaga_store::{Database, EventStore};
+use niaga_store::{Database, EventStore, FeedFilter};
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::Notify;
 use tracing::{info, instrument, warn};
@@ -16,21 +16,22 @@ pub(crate) const BATCH: u32 = 500;
 const POLL: Duration = Duration::from_secs(1);
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
-/// Applies every event after the checkpoint, a batch per transaction, until the feed has no
-/// more. Returns how many events were applied.
+/// Applies every event of the projection's aggregates after the checkpoint, a batch per
+/// transaction, until the feed has no more. Returns how many events were applied.
 #[instrument(skip_all, fields(projection = projection.name()))]
 pub async fn catch_up(
     projection: &dyn Projection,
     db: &Database,
     store: &dyn EventStore,
 ) -> Result<u64, ProjectionError> {
+    let filter = FeedFilter::stream_types(projection.stream_types());
     let mut cursor = checkpoint::load(db, projection.name()).await?;
     let mut applied = 0;
     loop {
-        let batch = store.read_all(cursor, BATCH).await?;
-        let Some(last) = batch.last() else {
+        let page = store.read_feed(cursor, BATCH, filter).await?;
+        if page.next == cursor {
             return Ok(applied);
-        };
+        }
         let mut tx = ReadTx::begin(db).await?;
         let at = checkpoint::claim(&mut tx, projection.name()).await?;
         if at != cursor {
@@ -39,10 +40,13 @@ pub async fn catch_up(
             cursor = at;
             continue;
         }
-        applied += apply_batch(projection, &mut tx, &batch).await?;
-        checkpoint::advance(&mut tx, projection.name(), last.cursor()).await?;
+        applied += apply_batch(projection, &mut tx, &page.events).await?;
+        // Past the other aggregates' events too, up to the feed's visible end when the page
+        // came back short: a caller waiting for its write to show sees the checkpoint reach
+        // it even when the write was not this projection's.
+        checkpoint::advance(&mut tx, projection.name(), page.next).await?;
         tx.commit().await?;
-        cursor = last.cursor();
+        cursor = page.next;
     }
 }
 

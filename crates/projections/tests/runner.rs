@@ -40,6 +40,10 @@ impl Projection for Ledger {
         &["test_applied_events"]
     }
 
+    fn stream_types(&self) -> &'static [&'static str] {
+        &["tally"]
+    }
+
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
         // Slow enough that a batch of 500 is in flight for a while, to be killed in.
         tokio::time::sleep(Duration::from_micros(500)).await;
@@ -60,8 +64,13 @@ async fn rows(db: &Database) -> Vec<i64> {
     .unwrap()
 }
 
-/// Appends `count` events in appends of ten to new streams.
+/// Appends `count` events in appends of ten to new tally streams.
 async fn write(store: Arc<dyn EventStore>, count: usize) {
+    write_to(store, "tally", count).await;
+}
+
+/// Appends `count` events in appends of ten to new streams of `stream_type`.
+async fn write_to(store: Arc<dyn EventStore>, stream_type: &str, count: usize) {
     for _ in 0..count / 10 {
         let events = (0..10)
             .map(|i| NewEvent {
@@ -73,7 +82,7 @@ async fn write(store: Arc<dyn EventStore>, count: usize) {
             .collect();
         store
             .append(Append {
-                stream: StreamRef::new("tally", Uuid::now_v7().to_string()),
+                stream: StreamRef::new(stream_type, Uuid::now_v7().to_string()),
                 expected: Tip::default(),
                 events,
                 metadata: Metadata::default(),
@@ -185,4 +194,42 @@ async fn killed_mid_batch_and_restarted_it_applies_each_event_once(db: Database)
     assert_eq!(ours.last_error, None);
 }
 
-niaga_store::on_both_backends!(killed_mid_batch_and_restarted_it_applies_each_event_once);
+/// A projector applies only its aggregates' events, yet its checkpoint moves past the others:
+/// a request waiting to read its own write (`?min_position=`) is not kept waiting by a read
+/// model the write does not concern.
+async fn other_aggregates_events_are_passed_over_not_waited_for(db: Database) {
+    on_writer!(&db, pool => sqlx::query(
+        "CREATE TABLE test_applied_events (position BIGINT NOT NULL PRIMARY KEY)",
+    )
+    .execute(pool)
+    .await
+    .map(drop))
+    .unwrap();
+    let store = db.event_store();
+    write(store.clone(), 20).await;
+    write_to(store.clone(), "other", 30).await;
+    let feed = every_position(store.as_ref()).await;
+    let last = *feed.last().unwrap();
+
+    let ledger = Ledger::default();
+    let applied = runner::catch_up(&ledger, &db, store.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(applied, 20, "only the tally events");
+    assert_eq!(rows(&db).await, feed[..20].to_vec());
+    runner::wait_for(&db, NAME, last, Duration::from_secs(5))
+        .await
+        .expect("the checkpoint reached the last event of another aggregate");
+    assert_eq!(
+        runner::catch_up(&ledger, &db, store.as_ref())
+            .await
+            .unwrap(),
+        0,
+        "nothing is applied twice"
+    );
+}
+
+niaga_store::on_both_backends!(
+    killed_mid_batch_and_restarted_it_applies_each_event_once,
+    other_aggregates_events_are_passed_over_not_waited_for,
+);

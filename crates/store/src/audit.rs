@@ -56,8 +56,8 @@ pub fn verify_chain(stream: &StreamRef, events: &[RecordedEvent]) -> Option<Brok
                     version: event.version,
                     event_type: &event.event_type,
                     schema_version: event.schema_version,
-                    payload: &event.payload,
-                    metadata: &event.metadata,
+                    payload: &event.payload.to_value(),
+                    metadata: &event.metadata.to_value(),
                     recorded_at: event.recorded_at,
                 },
             )
@@ -167,8 +167,8 @@ impl From<&RecordedEvent> for ExportedEvent {
             version: event.version,
             event_type: event.event_type.clone(),
             schema_version: event.schema_version,
-            payload: event.payload.clone(),
-            metadata: event.metadata.clone(),
+            payload: event.payload.to_value(),
+            metadata: event.metadata.to_value(),
             recorded_at: hashed_time(event.recorded_at),
             hash: event.hash.clone(),
         }
@@ -201,8 +201,8 @@ impl TryFrom<ExportedEvent> for RecordedEvent {
             version: line.version,
             event_type: line.event_type,
             schema_version: line.schema_version,
-            payload: line.payload,
-            metadata: line.metadata,
+            payload: line.payload.into(),
+            metadata: line.metadata.into(),
             recorded_at,
             hash: line.hash,
         })
@@ -290,8 +290,8 @@ mod tests {
                     version,
                     event_type: "Happened".into(),
                     schema_version: 1,
-                    payload,
-                    metadata,
+                    payload: payload.into(),
+                    metadata: metadata.into(),
                     recorded_at,
                     hash,
                 }

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::StoredJson;
+
 /// Which stream an event belongs to: the aggregate type and its id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct StreamRef {
@@ -149,8 +151,8 @@ pub struct RecordedEvent {
     pub version: u64,
     pub event_type: String,
     pub schema_version: u16,
-    pub payload: Value,
-    pub metadata: Value,
+    pub payload: StoredJson,
+    pub metadata: StoredJson,
     pub recorded_at: DateTime<Utc>,
     pub hash: String,
 }
@@ -160,6 +162,41 @@ impl RecordedEvent {
         Cursor {
             transaction: self.transaction,
             position: self.position,
+        }
+    }
+}
+
+/// Which events of the global feed a reader wants. The filter runs in the database, on the
+/// same ordered scan as the whole feed, so a filtered page is as gap-safe as an unfiltered one
+/// and the events a reader does not want never leave the database.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeedFilter<'a> {
+    /// Only events of these types: every type when `None`, none when empty.
+    pub event_types: Option<&'a [String]>,
+    /// Only events of these aggregates' streams: every stream type when `None`.
+    pub stream_types: Option<&'a [&'a str]>,
+}
+
+impl<'a> FeedFilter<'a> {
+    /// Every event.
+    pub const ALL: FeedFilter<'static> = FeedFilter {
+        event_types: None,
+        stream_types: None,
+    };
+
+    /// Events of `types` (every type when `None`).
+    pub fn event_types(types: Option<&'a [String]>) -> Self {
+        Self {
+            event_types: types,
+            stream_types: None,
+        }
+    }
+
+    /// Events of the streams of `stream_types`, the aggregates a read model follows.
+    pub fn stream_types(stream_types: &'a [&'a str]) -> Self {
+        Self {
+            event_types: None,
+            stream_types: Some(stream_types),
         }
     }
 }

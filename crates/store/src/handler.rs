@@ -453,10 +453,10 @@ fn encode<E: DomainEvent>(event: &E) -> Result<NewEvent, StoreError> {
 
 /// Decodes a stored event into the aggregate's current event type.
 pub fn decode<E: DomainEvent>(event: &RecordedEvent) -> Result<E, UpcastError> {
-    E::decode(
+    E::decode_text(
         &event.event_type,
         event.schema_version,
-        event.payload.clone(),
+        event.payload.text(),
     )
 }
 

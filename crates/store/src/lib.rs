@@ -15,6 +15,7 @@ mod prepare;
 mod shared;
 mod sqlite;
 mod state_cache;
+mod stored_json;
 pub mod testing;
 
 use async_trait::async_trait;
@@ -22,12 +23,13 @@ use async_trait::async_trait;
 pub use database::{Backend, Database};
 pub use error::StoreError;
 pub use event::{
-    Append, Committed, Cursor, FeedPage, Idempotency, IdempotencyRecord, Metadata, NewEvent,
-    NumberSeries, RecordedEvent, Snapshot, StreamRef, Tip,
+    Append, Committed, Cursor, FeedFilter, FeedPage, Idempotency, IdempotencyRecord, Metadata,
+    NewEvent, NumberSeries, RecordedEvent, Snapshot, StreamRef, Tip,
 };
 pub use handler::{CommandError, CommandHandler, CommandOptions, Outcome, decode};
 pub use postgres::PgEventStore;
 pub use sqlite::SqliteEventStore;
+pub use stored_json::StoredJson;
 
 /// The operations every back end provides. Events are only ever appended: there is no
 /// update and no delete, and the database refuses them too.
@@ -61,11 +63,11 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
     /// reader that moves its cursor to the last event it got never misses an event.
     async fn read_all(&self, after: Cursor, limit: u32) -> Result<Vec<RecordedEvent>, StoreError>;
 
-    /// The global feed for readers outside Niaga: like [`EventStore::read_all`], but only
-    /// events whose type is one of `types` (every type when `None`, none when empty), and
-    /// with the cursor to continue from ([`FeedPage::next`]). The filter runs in the
-    /// database, so `limit` counts matching events and a page short of it means the reader
-    /// is at the end of what it may see now. Gap-safe like `read_all`.
+    /// The global feed as integrators and projectors read it: like [`EventStore::read_all`],
+    /// but only the events `filter` wants, and with the cursor to continue from
+    /// ([`FeedPage::next`]). The filter runs in the database, so `limit` counts matching
+    /// events and a page short of it means the reader is at the end of what it may see now.
+    /// Gap-safe like `read_all`.
     ///
     /// Takes two statements: first the feed's visible end, then the page. In that order the
     /// page's snapshot sees everything the first one did, so when the page comes back short
@@ -75,7 +77,7 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
         &self,
         after: Cursor,
         limit: u32,
-        types: Option<&[String]>,
+        filter: FeedFilter<'_>,
     ) -> Result<FeedPage, StoreError>;
 
     /// The result recorded for an idempotency key on streams of `stream_type`, if the key

@@ -23,7 +23,7 @@ use niaga_domain::{
     },
 };
 use niaga_store::{
-    Cursor, EventStore, RecordedEvent, StreamRef,
+    Cursor, EventStore, RecordedEvent, StoredJson, StreamRef,
     audit::{BrokenLink, history_at},
     decode,
     hash::hashed_time,
@@ -98,10 +98,10 @@ pub(crate) struct AuditEvent {
     /// The payload's schema version as stored; `payload` is shown as stored, not upcast.
     schema_version: u16,
     #[schema(value_type = Object)]
-    payload: Value,
+    payload: StoredJson,
     /// Actor, correlation id, idempotency key and client address.
     #[schema(value_type = Object)]
-    metadata: Value,
+    metadata: StoredJson,
     /// As hashed: RFC 3339, UTC, six fractional digits.
     #[schema(example = "2026-03-31T07:15:02.123456Z")]
     recorded_at: String,

@@ -112,7 +112,7 @@ async fn events_carry_the_request_id_user_and_client_address(app: TestApp) {
         .read_stream(&stream, 0)
         .await
         .unwrap();
-    let metadata = &events.last().unwrap().metadata;
+    let metadata = events.last().unwrap().metadata.to_value();
     assert_eq!(metadata["correlation_id"], request_id.to_string());
     assert_eq!(
         metadata["actor"],

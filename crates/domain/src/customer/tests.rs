@@ -885,6 +885,11 @@ fn a_version_1_registration_is_read_as_a_company() {
         "email": "purchasing@acme.com.my",
         "phone": "+60355101234"
     });
+    assert_eq!(
+        CustomerEvent::decode_text("CustomerRegistered", 1, &v1.to_string()).unwrap(),
+        registered(),
+        "the stored text goes through the upcaster too"
+    );
     let event = CustomerEvent::decode("CustomerRegistered", 1, v1).unwrap();
     assert_eq!(event, registered());
     let state = Customer::replay([&event]);
@@ -999,6 +1004,18 @@ fn an_unknown_schema_version_is_refused() {
         CustomerEvent::decode("CustomerRegistered", 1, json!("not an object")),
         Err(crate::UpcastError::Shape { .. })
     ));
+    assert!(matches!(
+        CustomerEvent::decode_text("CustomerRegistered", 3, &payload.to_string()),
+        Err(crate::UpcastError::UnknownVersion { version: 3, .. })
+    ));
+    assert!(matches!(
+        CustomerEvent::decode_text("CustomerRegistered", 2, r#"{"name": 1}"#),
+        Err(crate::UpcastError::Shape { .. })
+    ));
+    assert!(matches!(
+        CustomerEvent::decode_text("CustomerRegistered", 2, "{"),
+        Err(crate::UpcastError::Shape { .. })
+    ));
 }
 
 #[test]
@@ -1019,6 +1036,11 @@ fn every_event_survives_being_stored_and_read() {
     for event in events {
         let (event_type, version, payload) = event.encode().unwrap();
         assert_eq!(event_type, format!("{event:?}").split('(').next().unwrap());
+        assert_eq!(
+            CustomerEvent::decode_text(event_type, version, &payload.to_string()).unwrap(),
+            event,
+            "read from the stored text"
+        );
         assert_eq!(
             CustomerEvent::decode(event_type, version, payload).unwrap(),
             event

@@ -1,11 +1,11 @@
 //! The PostgreSQL event store.
 
 use async_trait::async_trait;
-use sqlx::{PgConnection, PgPool, Postgres, Row as _, Transaction, postgres::PgRow};
+use sqlx::{PgConnection, PgPool, Postgres, Row as _, Transaction, postgres::PgRow, types::Json};
 
 use crate::{
-    Append, Committed, Cursor, Database, EventStore, FeedPage, IdempotencyRecord, NumberSeries,
-    RecordedEvent, Snapshot, StoreError, StreamRef,
+    Append, Committed, Cursor, Database, EventStore, FeedFilter, FeedPage, IdempotencyRecord,
+    NumberSeries, RecordedEvent, Snapshot, StoreError, StoredJson, StreamRef,
     prepare::{Prepared, prepare, to_i64, to_u64},
     shared::NEXT_NUMBER,
 };
@@ -158,18 +158,19 @@ impl PgEventStore {
         })
     }
 
-    /// The feed after `after`, of some event types or all (`read_all.sql`).
+    /// The feed after `after`, all of it or what `filter` wants (`read_all.sql`).
     async fn select(
         &self,
         after: Cursor,
         limit: u32,
-        types: Option<&[String]>,
+        filter: FeedFilter<'_>,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
         sqlx::query(READ_ALL)
             .bind(after.transaction.to_string())
             .bind(after.position)
             .bind(i64::from(limit))
-            .bind(types)
+            .bind(filter.event_types)
+            .bind(filter.stream_types)
             .fetch_all(&self.pool)
             .await?
             .iter()
@@ -212,8 +213,8 @@ fn recorded(row: &PgRow) -> Result<RecordedEvent, StoreError> {
         event_type: row.try_get("event_type")?,
         schema_version: u16::try_from(row.try_get::<i32, _>("schema_version")?)
             .map_err(|_| StoreError::Corrupt("schema version out of range".into()))?,
-        payload: row.try_get("payload")?,
-        metadata: row.try_get("metadata")?,
+        payload: row.try_get::<Json<StoredJson>, _>("payload")?.0,
+        metadata: row.try_get::<Json<StoredJson>, _>("metadata")?.0,
         recorded_at: row.try_get("recorded_at")?,
         hash: row.try_get("hash")?,
     })
@@ -279,18 +280,18 @@ impl EventStore for PgEventStore {
     }
 
     async fn read_all(&self, after: Cursor, limit: u32) -> Result<Vec<RecordedEvent>, StoreError> {
-        self.select(after, limit, None).await
+        self.select(after, limit, FeedFilter::ALL).await
     }
 
     async fn read_feed(
         &self,
         after: Cursor,
         limit: u32,
-        types: Option<&[String]>,
+        filter: FeedFilter<'_>,
     ) -> Result<FeedPage, StoreError> {
         // The end first: see the trait's documentation for why the order matters.
         let end = self.feed_end().await?;
-        let events = self.select(after, limit, types).await?;
+        let events = self.select(after, limit, filter).await?;
         Ok(FeedPage::new(after, limit, end, events))
     }
 

@@ -5,8 +5,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::{Row as _, SqliteConnection, SqlitePool, sqlite::SqliteRow};
 
 use crate::{
-    Append, Committed, Cursor, Database, EventStore, FeedPage, IdempotencyRecord, NumberSeries,
-    RecordedEvent, Snapshot, StoreError, StreamRef,
+    Append, Committed, Cursor, Database, EventStore, FeedFilter, FeedPage, IdempotencyRecord,
+    NumberSeries, RecordedEvent, Snapshot, StoreError, StoredJson, StreamRef,
     prepare::{Prepared, prepare, to_i64, to_u64},
     shared::NEXT_NUMBER,
 };
@@ -125,26 +125,29 @@ impl SqliteEventStore {
         })
     }
 
-    /// The feed after `after`, of some event types or all. The types travel as one JSON
-    /// array bound to `$2` and unpacked by `json_each`: one statement whatever their number.
-    /// The filter sits on the scan in position order, so the cursor keeps its meaning and
-    /// `LIMIT` counts matching rows.
+    /// The feed after `after`, all of it or what `filter` wants. Each list of types travels
+    /// as one JSON array unpacked by `json_each`: one statement whatever their number. The
+    /// filter sits on the scan in position order, so the cursor keeps its meaning and `LIMIT`
+    /// counts matching rows.
     async fn select(
         &self,
         after: Cursor,
         limit: u32,
-        types: Option<&[String]>,
+        filter: FeedFilter<'_>,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
-        let types = types.map(serde_json::to_string).transpose()?;
+        let event_types = filter.event_types.map(serde_json::to_string).transpose()?;
+        let stream_types = filter.stream_types.map(serde_json::to_string).transpose()?;
         let query = format!(
             "SELECT {COLUMNS} FROM events WHERE position > $1 \
              AND ($2 IS NULL OR event_type IN (SELECT value FROM json_each($2))) \
+             AND ($4 IS NULL OR stream_type IN (SELECT value FROM json_each($4))) \
              ORDER BY position LIMIT $3"
         );
         sqlx::query(&query)
             .bind(after.position)
-            .bind(types)
+            .bind(event_types)
             .bind(i64::from(limit))
+            .bind(stream_types)
             .fetch_all(&self.reader)
             .await?
             .iter()
@@ -169,9 +172,9 @@ pub(crate) fn time_text(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-fn json(row: &SqliteRow, column: &str) -> Result<serde_json::Value, StoreError> {
+fn json(row: &SqliteRow, column: &str) -> Result<StoredJson, StoreError> {
     let text: String = row.try_get(column)?;
-    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
+    StoredJson::from_text(text).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
 }
 
 fn recorded(row: &SqliteRow) -> Result<RecordedEvent, StoreError> {
@@ -253,14 +256,14 @@ impl EventStore for SqliteEventStore {
     }
 
     async fn read_all(&self, after: Cursor, limit: u32) -> Result<Vec<RecordedEvent>, StoreError> {
-        self.select(after, limit, None).await
+        self.select(after, limit, FeedFilter::ALL).await
     }
 
     async fn read_feed(
         &self,
         after: Cursor,
         limit: u32,
-        types: Option<&[String]>,
+        filter: FeedFilter<'_>,
     ) -> Result<FeedPage, StoreError> {
         // The transaction is always 0 here. A cursor with another one (made by hand, or on
         // PostgreSQL) would sort after every event and so never move: read it as its position.
@@ -270,7 +273,7 @@ impl EventStore for SqliteEventStore {
         };
         // The end first: see the trait's documentation for why the order matters.
         let end = self.feed_end().await?;
-        let events = self.select(after, limit, types).await?;
+        let events = self.select(after, limit, filter).await?;
         Ok(FeedPage::new(after, limit, end, events))
     }
 

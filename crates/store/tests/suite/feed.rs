@@ -4,7 +4,9 @@
 
 use std::{sync::Arc, time::Duration};
 
-use niaga_store::{Cursor, Database, EventStore, NewEvent, RecordedEvent, StreamRef, Tip};
+use niaga_store::{
+    Cursor, Database, EventStore, FeedFilter, NewEvent, RecordedEvent, StreamRef, Tip,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -71,7 +73,10 @@ async fn paging_a_filtered_feed_yields_exactly_its_types_in_feed_order(db: Datab
     let mut seen = Vec::new();
     let mut pages = 0;
     loop {
-        let page = store.read_feed(cursor, 5, Some(&wanted)).await.unwrap();
+        let page = store
+            .read_feed(cursor, 5, FeedFilter::event_types(Some(&wanted)))
+            .await
+            .unwrap();
         assert!(page.next >= cursor, "the cursor never goes back");
         assert!(page.events.len() <= 5);
         cursor = page.next;
@@ -110,7 +115,11 @@ async fn a_full_page_stops_at_its_last_event(db: Database) {
     let all = visible(store.as_ref(), 6).await;
 
     let page = store
-        .read_feed(Cursor::START, 2, Some(&types(&["A"])))
+        .read_feed(
+            Cursor::START,
+            2,
+            FeedFilter::event_types(Some(&types(&["A"]))),
+        )
         .await
         .unwrap();
     assert_eq!(page.events.len(), 2);
@@ -121,7 +130,7 @@ async fn a_full_page_stops_at_its_last_event(db: Database) {
     );
 
     let rest = store
-        .read_feed(page.next, 2, Some(&types(&["A"])))
+        .read_feed(page.next, 2, FeedFilter::event_types(Some(&types(&["A"]))))
         .await
         .unwrap();
     assert_eq!(
@@ -143,7 +152,11 @@ async fn a_short_page_moves_the_cursor_past_events_of_other_types(db: Database) 
     let all = visible(store.as_ref(), 3).await;
 
     let none = store
-        .read_feed(Cursor::START, 10, Some(&types(&["A"])))
+        .read_feed(
+            Cursor::START,
+            10,
+            FeedFilter::event_types(Some(&types(&["A"]))),
+        )
         .await
         .unwrap();
     assert!(none.events.is_empty());
@@ -156,7 +169,7 @@ async fn a_short_page_moves_the_cursor_past_events_of_other_types(db: Database) 
     write(store.as_ref(), &s, &mut tip, &["A"]).await;
     visible(store.as_ref(), 4).await;
     let page = store
-        .read_feed(none.next, 10, Some(&types(&["A"])))
+        .read_feed(none.next, 10, FeedFilter::event_types(Some(&types(&["A"]))))
         .await
         .unwrap();
     assert_eq!(page.events.len(), 1);
@@ -168,18 +181,25 @@ async fn the_unfiltered_feed_is_read_all_and_an_empty_filter_matches_nothing(db:
     let store = db.event_store();
     let all = interleaved(&store).await;
 
-    let page = store.read_feed(Cursor::START, 100, None).await.unwrap();
+    let page = store
+        .read_feed(Cursor::START, 100, FeedFilter::ALL)
+        .await
+        .unwrap();
     assert_eq!(page.events, all);
     assert_eq!(page.next, all.last().unwrap().cursor());
 
     let nothing = store
-        .read_feed(Cursor::START, 100, Some(&[]))
+        .read_feed(Cursor::START, 100, FeedFilter::event_types(Some(&[])))
         .await
         .unwrap();
     assert!(nothing.events.is_empty());
 
     let unknown = store
-        .read_feed(Cursor::START, 100, Some(&types(&["NoSuchType"])))
+        .read_feed(
+            Cursor::START,
+            100,
+            FeedFilter::event_types(Some(&types(&["NoSuchType"]))),
+        )
         .await
         .unwrap();
     assert!(unknown.events.is_empty());
@@ -196,7 +216,7 @@ async fn a_cursor_beyond_the_end_stays_where_it_is(db: Database) {
         position: i64::MAX,
         ..last
     };
-    let page = store.read_feed(far, 10, None).await.unwrap();
+    let page = store.read_feed(far, 10, FeedFilter::ALL).await.unwrap();
     assert!(page.events.is_empty());
     assert_eq!(page.next, far, "next is never behind the cursor read after");
 }
@@ -219,7 +239,10 @@ async fn a_filtered_tailing_reader_sees_every_event_of_its_type_once_under_concu
             let mut cursor = Cursor::START;
             let mut seen: Vec<RecordedEvent> = Vec::new();
             while seen.len() < wanted_total && tokio::time::Instant::now() < deadline {
-                let page = store.read_feed(cursor, 50, Some(&wanted)).await.unwrap();
+                let page = store
+                    .read_feed(cursor, 50, FeedFilter::event_types(Some(&wanted)))
+                    .await
+                    .unwrap();
                 assert!(page.next >= cursor);
                 cursor = page.next;
                 if page.events.is_empty() {
@@ -229,7 +252,7 @@ async fn a_filtered_tailing_reader_sees_every_event_of_its_type_once_under_concu
             }
             seen.extend(
                 store
-                    .read_feed(cursor, 50, Some(&wanted))
+                    .read_feed(cursor, 50, FeedFilter::event_types(Some(&wanted)))
                     .await
                     .unwrap()
                     .events,
@@ -267,6 +290,55 @@ async fn a_filtered_tailing_reader_sees_every_event_of_its_type_once_under_concu
     }
 }
 
+/// A projector reads only the streams of the aggregates it follows: the other aggregates'
+/// events never leave the database, and a short page still moves past them.
+async fn a_stream_type_filter_yields_only_those_streams_and_combines_with_event_types(
+    db: Database,
+) {
+    let store = db.event_store();
+    let tally = stream();
+    let other = StreamRef::new("other", Uuid::now_v7().to_string());
+    let (mut tip_tally, mut tip_other) = (Tip::default(), Tip::default());
+    write(store.as_ref(), &tally, &mut tip_tally, &["A", "B"]).await;
+    write(store.as_ref(), &other, &mut tip_other, &["A", "B", "A"]).await;
+    let all = visible(store.as_ref(), 5).await;
+
+    let others = store
+        .read_feed(Cursor::START, 10, FeedFilter::stream_types(&["other"]))
+        .await
+        .unwrap();
+    assert_eq!(
+        others.events.iter().map(|e| e.event_id).collect::<Vec<_>>(),
+        all[2..].iter().map(|e| e.event_id).collect::<Vec<_>>(),
+    );
+
+    let tallies = store
+        .read_feed(Cursor::START, 10, FeedFilter::stream_types(&["tally"]))
+        .await
+        .unwrap();
+    assert_eq!(tallies.events.len(), 2);
+    assert_eq!(
+        tallies.next,
+        all[4].cursor(),
+        "a short page moves past the other aggregate's events"
+    );
+
+    let a = types(&["A"]);
+    let a_of_other = FeedFilter {
+        event_types: Some(&a),
+        stream_types: Some(&["other"]),
+    };
+    let page = store
+        .read_feed(Cursor::START, 10, a_of_other)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.events.iter().map(|e| e.version).collect::<Vec<_>>(),
+        [1, 3],
+        "both filters apply"
+    );
+}
+
 niaga_store::on_both_backends!(
     a_filtered_tailing_reader_sees_every_event_of_its_type_once_under_concurrent_writers,
     paging_a_filtered_feed_yields_exactly_its_types_in_feed_order,
@@ -274,6 +346,7 @@ niaga_store::on_both_backends!(
     a_short_page_moves_the_cursor_past_events_of_other_types,
     the_unfiltered_feed_is_read_all_and_an_empty_filter_matches_nothing,
     a_cursor_beyond_the_end_stays_where_it_is,
+    a_stream_type_filter_yields_only_those_streams_and_combines_with_event_types,
 );
 
 /// PostgreSQL only: an event of the wanted type whose transaction took a lower position but
@@ -309,7 +382,7 @@ async fn postgres_a_filtered_feed_waits_for_an_event_that_commits_late() {
     write(store.as_ref(), &s, &mut tip, &["B", "B", "A"]).await;
     let wanted = types(&["A"]);
     let held = store
-        .read_feed(Cursor::START, 10, Some(&wanted))
+        .read_feed(Cursor::START, 10, FeedFilter::event_types(Some(&wanted)))
         .await
         .unwrap();
     assert!(
@@ -323,7 +396,10 @@ async fn postgres_a_filtered_feed_waits_for_an_event_that_commits_late() {
 
     slow.commit().await.unwrap();
     visible(store.as_ref(), 4).await;
-    let page = store.read_feed(held.next, 10, Some(&wanted)).await.unwrap();
+    let page = store
+        .read_feed(held.next, 10, FeedFilter::event_types(Some(&wanted)))
+        .await
+        .unwrap();
     let positions: Vec<i64> = page.events.iter().map(|e| e.position).collect();
     assert_eq!(positions.len(), 2, "{positions:?}");
     assert_eq!(positions[0], late_position, "the late event comes first");
@@ -356,12 +432,18 @@ async fn postgres_the_feed_reads_along_the_global_order_index() {
     sqlx::query("ANALYZE events").execute(pool).await.unwrap();
 
     let explain = |sql: &str| format!("EXPLAIN (FORMAT JSON) {sql}");
-    for types in [None, Some(types(&["Rare"]))] {
+    let tally: &[&str] = &["tally"];
+    for (types, streams) in [
+        (None, None),
+        (Some(types(&["Rare"])), None),
+        (None, Some(tally)),
+    ] {
         let page: serde_json::Value = sqlx::query_scalar(&explain(READ_ALL))
             .bind("0")
             .bind(0_i64)
             .bind(100_i64)
             .bind(types.as_deref())
+            .bind(streams)
             .fetch_one(pool)
             .await
             .unwrap();
@@ -394,9 +476,12 @@ async fn sqlite_a_cursor_with_a_transaction_is_read_as_its_position() {
         transaction: 12_345,
         position: 0,
     };
-    let page = store.read_feed(odd, 1, None).await.unwrap();
+    let page = store.read_feed(odd, 1, FeedFilter::ALL).await.unwrap();
     assert_eq!(page.events.len(), 1);
-    let rest = store.read_feed(page.next, 10, None).await.unwrap();
+    let rest = store
+        .read_feed(page.next, 10, FeedFilter::ALL)
+        .await
+        .unwrap();
     assert_eq!(rest.events.len(), 1, "the cursor moved on");
     assert_eq!(rest.next.transaction, 0);
 }

@@ -69,9 +69,12 @@ async fn a_command_appends_what_was_decided_and_a_refusal_appends_nothing(db: Da
         .read_stream(&niaga_store::StreamRef::new("tally", &id), 0)
         .await
         .unwrap();
-    assert_eq!(stored[0].metadata["actor"], ctx.actor.to_string());
     assert_eq!(
-        stored[0].metadata["correlation_id"],
+        stored[0].metadata.to_value()["actor"],
+        ctx.actor.to_string()
+    );
+    assert_eq!(
+        stored[0].metadata.to_value()["correlation_id"],
         ctx.correlation_id.to_string()
     );
 }

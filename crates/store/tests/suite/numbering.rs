@@ -81,7 +81,7 @@ async fn stamped_numbers(db: &Database, ids: &[String]) -> Vec<u64> {
             .unwrap()
         {
             if event.event_type == "Stamped" {
-                numbers.push(event.payload["number"].as_u64().unwrap());
+                numbers.push(event.payload.to_value()["number"].as_u64().unwrap());
             }
         }
     }

@@ -56,7 +56,7 @@ async fn appending_then_reading_a_stream_returns_every_field(db: Database) {
         assert_eq!(stored.event_id, sent.event_id);
         assert_eq!(stored.payload, sent.payload);
         assert_eq!(stored.schema_version, 2);
-        assert_eq!(stored.metadata["client_address"], "127.0.0.1");
+        assert_eq!(stored.metadata.to_value()["client_address"], "127.0.0.1");
         assert_eq!(
             stored.recorded_at,
             Utc.timestamp_nanos(1_780_000_000_123_456_000)

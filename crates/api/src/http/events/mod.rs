@@ -16,7 +16,7 @@ use axum::{
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
-use niaga_store::Cursor;
+use niaga_store::{Cursor, FeedFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -97,7 +97,7 @@ async fn read_events(
     let types = params.types.as_deref().map(types).transpose()?;
     let page = state
         .event_store()
-        .read_feed(after, limit, types.as_deref())
+        .read_feed(after, limit, FeedFilter::event_types(types.as_deref()))
         .await?;
     let body = EventPage {
         events: page

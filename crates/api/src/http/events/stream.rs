@@ -15,7 +15,7 @@ use axum::{
 };
 use chrono::Utc;
 use futures::stream;
-use niaga_store::{Cursor, RecordedEvent};
+use niaga_store::{Cursor, FeedFilter, RecordedEvent};
 use serde::Deserialize;
 use tokio::time::Instant;
 use tracing::{Instrument as _, Span};
@@ -170,7 +170,11 @@ impl Follow {
         let page = match self
             .state
             .event_store()
-            .read_feed(self.cursor, BATCH, self.types.as_deref())
+            .read_feed(
+                self.cursor,
+                BATCH,
+                FeedFilter::event_types(self.types.as_deref()),
+            )
             .await
         {
             Ok(page) => page,

@@ -2,7 +2,7 @@
 //! integrator may see.
 
 use chrono::{DateTime, Utc};
-use niaga_store::RecordedEvent;
+use niaga_store::{RecordedEvent, StoredJson};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -47,7 +47,7 @@ pub(crate) struct FeedEvent {
     schema_version: u16,
     /// The event's data, as written.
     #[schema(value_type = Object)]
-    payload: serde_json::Value,
+    payload: StoredJson,
     metadata: FeedEventMetadata,
     /// When it was recorded (UTC, microseconds).
     recorded_at: DateTime<Utc>,
@@ -75,7 +75,7 @@ impl TryFrom<RecordedEvent> for FeedEvent {
 
     fn try_from(event: RecordedEvent) -> Result<Self> {
         // Unknown fields are ignored here: that is how the allow-list drops the others.
-        let metadata = serde_json::from_value(event.metadata).map_err(|error| {
+        let metadata = event.metadata.decode().map_err(|error| {
             ApiError::internal(anyhow::anyhow!(
                 "metadata of event {} does not parse: {error}",
                 event.event_id
@@ -115,14 +115,15 @@ mod tests {
             version: 1,
             event_type: "CustomerRegistered".into(),
             schema_version: 2,
-            payload: json!({"name": "Acme"}),
+            payload: json!({"name": "Acme"}).into(),
             metadata: json!({
                 "actor": "user:u1",
                 "correlation_id": correlation,
                 "idempotency_key": "secret-ish",
                 "client_address": "10.1.2.3",
                 "added_later": true,
-            }),
+            })
+            .into(),
             recorded_at: Utc::now(),
             hash: "ab".into(),
         };

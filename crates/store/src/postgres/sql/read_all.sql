@@ -3,15 +3,16 @@
 -- before commit, so a row with a lower position may still be on its way, but never one from
 -- a transaction below the snapshot's xmin. Served by events_global_order.
 --
--- $4 restricts the feed to some event types (NULL: every type). It is a filter on the same
--- ordered scan, not a different order, so the cursor keeps its meaning and a page of one type
--- is as gap-safe as the whole feed; LIMIT counts the rows that match.
+-- $4 restricts the feed to some event types, $5 to some stream types (NULL: every one). They
+-- filter the same ordered scan, not a different order, so the cursor keeps its meaning and a
+-- filtered page is as gap-safe as the whole feed; LIMIT counts the rows that match.
 SELECT position, transaction_id::text AS transaction_text, event_id, stream_type, stream_id,
        version, event_type, schema_version, payload, metadata, recorded_at, hash
 FROM events
 WHERE (transaction_id, position) > ($1::text::xid8, $2)
   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   AND ($4::text[] IS NULL OR event_type = ANY ($4::text[]))
+  AND ($5::text[] IS NULL OR stream_type = ANY ($5::text[]))
 -- Qualified: the text alias above must not be what the rows are sorted by.
 ORDER BY events.transaction_id, events.position
 LIMIT $3
