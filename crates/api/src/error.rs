@@ -92,6 +92,20 @@ impl ApiError {
         Self::Validation(vec![FieldError::new(pointer, message)])
     }
 
+    /// The same error with its field pointers under `prefix`, for a body checked as a member
+    /// of a larger one: `/name` becomes `/details/name`. Other errors are left as they are.
+    pub fn nested_under(self, prefix: &str) -> Self {
+        match self {
+            Self::Validation(errors) => Self::Validation(
+                errors
+                    .into_iter()
+                    .map(|e| FieldError::new(format!("{prefix}{}", e.pointer), e.message))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     /// A business-rule refusal: `ApiError::refused("customer-closed", &error)`.
     pub fn refused(code: &'static str, error: impl std::fmt::Display) -> Self {
         Self::Refused {
