@@ -106,6 +106,15 @@ impl ApiError {
         }
     }
 
+    /// A thing the body names by id and that does not exist is the body's fault: `NotFound`
+    /// becomes a field error at `pointer`; anything else (a fault) stays as it is.
+    pub fn missing_at(self, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        match self {
+            Self::NotFound(_) => Self::field(pointer, message),
+            other => other,
+        }
+    }
+
     /// A business-rule refusal: `ApiError::refused("customer-closed", &error)`.
     pub fn refused(code: &'static str, error: impl std::fmt::Display) -> Self {
         Self::Refused {

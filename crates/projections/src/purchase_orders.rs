@@ -182,6 +182,18 @@ async fn judge_line(
     Ok(())
 }
 
+/// After an open order's lines were judged: the tolerance it was judged under, and its
+/// receipt status from its lines.
+async fn lines_judged(
+    tx: &mut ReadTx,
+    id: &str,
+    (version, percent): (u32, Option<TolerancePercent>),
+    position: i64,
+) -> Result<(), ProjectionError> {
+    judged_under(tx, id, version, percent, position).await?;
+    refresh_receipt_status(tx, id, position).await
+}
+
 /// Records the tolerance an order was last judged under (`None`: its percentage was not
 /// recorded).
 async fn judged_under(
@@ -361,28 +373,12 @@ impl Projection for PurchaseOrders {
                     id,
                     i64::from(e.days_late),
                 )?;
-                judged_under(
-                    tx,
-                    id,
-                    e.tolerance_version,
-                    Some(e.tolerance_percent),
-                    position,
-                )
-                .await?;
-                refresh_receipt_status(tx, id, position).await?;
+                lines_judged(tx, id, tolerance, position).await?;
             }
             PurchaseOrderEvent::PurchaseOrderLineShortClosed(e) => {
                 let tolerance = (e.tolerance_version, Some(e.tolerance_percent));
                 judge_line(tx, id, &e.variance, true, tolerance).await?;
-                judged_under(
-                    tx,
-                    id,
-                    e.tolerance_version,
-                    Some(e.tolerance_percent),
-                    position,
-                )
-                .await?;
-                refresh_receipt_status(tx, id, position).await?;
+                lines_judged(tx, id, tolerance, position).await?;
             }
             PurchaseOrderEvent::DeliveryVarianceFlagged(e) => {
                 exec!(

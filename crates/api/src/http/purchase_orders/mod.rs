@@ -137,13 +137,9 @@ async fn draft_purchase_order(
     let orders = state.commands::<PurchaseOrder>();
     let (id, options): (PurchaseOrderId, _) = meta.create_target(&orders, &body).await?;
     let command = PurchaseOrderCommand::Draft(body.draft(id)?);
-    match suppliers::load(&state, body.supplier_id).await {
-        Ok(_) => {}
-        Err(ApiError::NotFound(_)) => {
-            return Err(ApiError::field("/supplier_id", "no supplier has this id"));
-        }
-        Err(other) => return Err(other),
-    }
+    suppliers::load(&state, body.supplier_id)
+        .await
+        .map_err(|e| e.missing_at("/supplier_id", "no supplier has this id"))?;
     let outcome = orders
         .execute(&id.to_string(), &command, &meta.ctx(&user), &options)
         .await?;
