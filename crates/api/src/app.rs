@@ -24,6 +24,7 @@ use crate::{
     error::ApiError,
     extract::MAX_BODY_BYTES,
     http, openapi, problem,
+    purchasing_policy::PurchasingPolicy,
     rental_policy::RentalPolicy,
     telemetry::{self, MakeRequestUuidV7},
 };
@@ -37,32 +38,43 @@ struct Inner {
     store: Arc<dyn EventStore>,
     auth: Auth,
     committed: Arc<Notify>,
-    rental_policy: RentalPolicy,
+    policies: Policies,
     /// One command handler per aggregate type, made on first use: each keeps a cache of
     /// recently loaded states that every request must share.
     handlers: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
+/// The company's policies, from configuration, which the routes pass into commands.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Policies {
+    pub rental: RentalPolicy,
+    pub purchasing: PurchasingPolicy,
+}
+
 impl AppState {
-    /// The state with the default rental policy (tests, benchmarks).
+    /// The state with the default policies (tests, benchmarks).
     pub fn new(db: Database, auth: Auth) -> Self {
-        Self::with_rental_policy(db, auth, RentalPolicy::default())
+        Self::with_policies(db, auth, Policies::default())
     }
 
-    /// The state with the company's rental policy, from configuration.
-    pub fn with_rental_policy(db: Database, auth: Auth, rental_policy: RentalPolicy) -> Self {
+    /// The state with the company's policies, from configuration.
+    pub fn with_policies(db: Database, auth: Auth, policies: Policies) -> Self {
         Self(Arc::new(Inner {
             store: db.event_store(),
             db,
             auth,
             committed: Arc::new(Notify::new()),
-            rental_policy,
+            policies,
             handlers: Mutex::new(HashMap::new()),
         }))
     }
 
     pub fn rental_policy(&self) -> &RentalPolicy {
-        &self.0.rental_policy
+        &self.0.policies.rental
+    }
+
+    pub fn purchasing_policy(&self) -> &PurchasingPolicy {
+        &self.0.policies.purchasing
     }
 
     /// The database, for read-model queries (`niaga_store::on_reader!`).

@@ -8,7 +8,10 @@ use clap::{Parser, Subcommand};
 use niaga_domain::equipment::CalibrationPolicy;
 use niaga_store::StreamRef;
 
-use crate::{auth::Role, rental_policy::RentalPolicy, secret::Secret, telemetry::LogFormat};
+use crate::{
+    auth::Role, purchasing_policy::PurchasingPolicy, rental_policy::RentalPolicy, secret::Secret,
+    telemetry::LogFormat,
+};
 
 /// Niaga: the back end of a Malaysian SME's sales, rentals, invoicing and e-invoicing.
 #[derive(Debug, Parser)]
@@ -89,6 +92,13 @@ pub struct Config {
     /// change: each fee records the version it was charged under.
     #[arg(long, env = "NIAGA_LATE_FEE_POLICY_FILE", global = true)]
     pub late_fee_policy_file: Option<PathBuf>,
+
+    /// A JSON file with the company's delivery tolerance for purchase-order receipts
+    /// (`{"delivery_tolerance": {"version": 2, "percent": "2.5"}}`); version 1, 5 %, when
+    /// absent. A supplier's own tolerance replaces it. Raise `version` with every change:
+    /// each receipt records the version it was judged under.
+    #[arg(long, env = "NIAGA_PURCHASING_POLICY_FILE", global = true)]
+    pub purchasing_policy_file: Option<PathBuf>,
 }
 
 /// `--calibration-policy`.
@@ -254,6 +264,17 @@ impl Config {
                 .with_context(|| format!("invalid late fee policy in {}", path.display()))?;
         }
         Ok(policy)
+    }
+
+    /// The company's purchasing policy: the purchasing policy file, or the default.
+    pub fn purchasing_policy(&self) -> anyhow::Result<PurchasingPolicy> {
+        let Some(path) = &self.purchasing_policy_file else {
+            return Ok(PurchasingPolicy::default());
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the purchasing policy {}", path.display()))?;
+        serde_json::from_str(&text)
+            .with_context(|| format!("invalid purchasing policy in {}", path.display()))
     }
 
     /// Where generated and uploaded documents are kept.

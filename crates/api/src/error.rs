@@ -92,6 +92,29 @@ impl ApiError {
         Self::Validation(vec![FieldError::new(pointer, message)])
     }
 
+    /// The same error with its field pointers under `prefix`, for a body checked as a member
+    /// of a larger one: `/name` becomes `/details/name`. Other errors are left as they are.
+    pub fn nested_under(self, prefix: &str) -> Self {
+        match self {
+            Self::Validation(errors) => Self::Validation(
+                errors
+                    .into_iter()
+                    .map(|e| FieldError::new(format!("{prefix}{}", e.pointer), e.message))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
+    /// A thing the body names by id and that does not exist is the body's fault: `NotFound`
+    /// becomes a field error at `pointer`; anything else (a fault) stays as it is.
+    pub fn missing_at(self, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        match self {
+            Self::NotFound(_) => Self::field(pointer, message),
+            other => other,
+        }
+    }
+
     /// A business-rule refusal: `ApiError::refused("customer-closed", &error)`.
     pub fn refused(code: &'static str, error: impl std::fmt::Display) -> Self {
         Self::Refused {

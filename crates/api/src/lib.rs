@@ -17,6 +17,7 @@ mod http;
 pub mod lhdn_cli;
 pub mod openapi;
 mod problem;
+pub mod purchasing_policy;
 pub mod rental_policy;
 pub mod secret;
 pub mod serve;

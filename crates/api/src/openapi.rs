@@ -45,6 +45,7 @@ pub const BEARER: &str = "bearer";
         (name = "pipeline", description = "The sales pipeline"),
         (name = "equipment", description = "Rental units: rate cards, calibration, custody, availability"),
         (name = "rentals", description = "Rentals: reservations, check-out and check-in, deposits, late fees, overdue units"),
+        (name = "purchasing", description = "Suppliers, purchase orders, goods receipts, delivery variance, supplier performance"),
         (name = "admin", description = "How the service itself is doing"),
     )
 )]

@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 
 use crate::{
     accounts,
-    app::{AppState, app},
+    app::{AppState, Policies, app},
     auth::{Auth, load_or_create_key},
     config::Config,
     secret::Secret,
@@ -43,7 +43,11 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     );
     let rental_policy = config.rental_policy()?;
     let late_fees = rental_policy.late_fees;
-    let state = AppState::with_rental_policy(db.clone(), auth, rental_policy);
+    let policies = Policies {
+        rental: rental_policy,
+        purchasing: config.purchasing_policy()?,
+    };
+    let state = AppState::with_policies(db.clone(), auth, policies);
     // Read models follow the feed in the background, woken by every command's commit.
     let projectors = niaga_projections::runner::spawn_all(&db, state.committed());
     // The daily jobs; with several instances, the job's lease lets one of them run it.

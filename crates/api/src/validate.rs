@@ -43,6 +43,8 @@ impl FieldError {
 #[must_use = "call finish() or build() to report the collected errors"]
 pub struct Validator {
     errors: Vec<FieldError>,
+    /// An error other than invalid fields met by [`Validator::absorb`]: reported as it is.
+    fault: Option<ApiError>,
 }
 
 impl Validator {
@@ -78,6 +80,22 @@ impl Validator {
         }
     }
 
+    /// The value of a part checked on its own (a nested body with its own validator), its
+    /// field errors put under `prefix` and recorded here, so one answer lists them all.
+    pub fn absorb<T>(&mut self, prefix: &str, result: Result<T, ApiError>) -> Option<T> {
+        match result.map_err(|e| e.nested_under(prefix)) {
+            Ok(value) => Some(value),
+            Err(ApiError::Validation(errors)) => {
+                self.errors.extend(errors);
+                None
+            }
+            Err(other) => {
+                self.fault.get_or_insert(other);
+                None
+            }
+        }
+    }
+
     /// Records an error found by other means (a rule across fields, say).
     pub fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         self.errors.push(FieldError::new(pointer, message));
@@ -89,7 +107,9 @@ impl Validator {
 
     /// `Ok` if every check passed, else a 422 listing every invalid field.
     pub fn finish(self) -> Result<(), ApiError> {
-        if self.errors.is_empty() {
+        if let Some(fault) = self.fault {
+            Err(fault)
+        } else if self.errors.is_empty() {
             Ok(())
         } else {
             Err(ApiError::Validation(self.errors))
@@ -136,6 +156,26 @@ mod tests {
             vec![
                 FieldError::new("/a", "1 is odd"),
                 FieldError::new("/c", "3 is odd")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_nested_part_reports_its_fields_under_its_member() {
+        let mut inner = Validator::new();
+        let odd = inner.check("/n", even(1));
+        let nested = inner.build(|| odd);
+        let mut v = Validator::new();
+        let a = v.check("/a", even(3));
+        let n = v.absorb("/inner", nested);
+        let Err(ApiError::Validation(errors)) = v.build(|| Some((a?, n?))) else {
+            panic!("expected a validation error");
+        };
+        assert_eq!(
+            errors,
+            vec![
+                FieldError::new("/a", "3 is odd"),
+                FieldError::new("/inner/n", "1 is odd")
             ]
         );
     }

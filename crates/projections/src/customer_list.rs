@@ -22,7 +22,7 @@ pub fn name_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-fn kind_text(kind: CustomerKind) -> &'static str {
+pub(crate) fn kind_text(kind: CustomerKind) -> &'static str {
     match kind {
         CustomerKind::Company => "company",
         CustomerKind::Individual => "individual",

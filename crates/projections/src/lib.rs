@@ -8,17 +8,21 @@
 pub mod checkpoint;
 pub mod customer_ledger;
 pub mod customer_list;
+pub mod delivery_variance;
 pub mod equipment_units;
 mod error;
 pub mod invoice_list;
 mod newest_first;
 pub mod pipeline;
+pub mod purchase_orders;
 pub mod quotation_list;
 mod read_tx;
 pub mod rebuild;
 pub mod receivables;
 pub mod rentals;
 pub mod runner;
+pub mod supplier_list;
+pub mod supplier_performance;
 
 use async_trait::async_trait;
 use niaga_store::RecordedEvent;
@@ -77,5 +81,7 @@ pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
         std::sync::Arc::new(pipeline::Pipeline),
         std::sync::Arc::new(equipment_units::EquipmentUnits),
         std::sync::Arc::new(rentals::Rentals),
+        std::sync::Arc::new(supplier_list::SupplierList),
+        std::sync::Arc::new(purchase_orders::PurchaseOrders),
     ]
 }

@@ -8,7 +8,9 @@ use niaga_projections::{
     customer_ledger,
     customer_list::search_sql,
     invoice_list::{self, InvoiceFilter},
+    purchase_orders::{self, PurchaseOrderFilter},
     quotation_list::{self, QuotationFilter},
+    supplier_list, supplier_performance,
 };
 use niaga_store::{Backend, Database, testing::fresh_database};
 use serde_json::Value;
@@ -176,4 +178,107 @@ async fn postgres_every_list_and_statement_query_walks_an_index() {
     )
     .await;
     assert_indexed(&entries, &["customer_ledger_statement"]);
+}
+
+/// 100,000 purchase orders of 1,000 suppliers (one line each, every status, ten years of
+/// promised dates), a receipt each, and 100,000 suppliers.
+const PURCHASING_FILL: &[&str] = &[
+    "INSERT INTO supplier_list (supplier_id, name, kind, tin, email, phone, city, state, \
+     registered_at, registered_position, updated_position) \
+     SELECT 's' || g, 'Supplier ' || g, 'company', 'C' || (10000000000 + g), 'x@y.my', \
+     '+60312345678', 'Shah Alam', '10', '2026-01-01T00:00:00Z', g, g \
+     FROM generate_series(1, 100000) AS g",
+    "INSERT INTO purchase_order_list (purchase_order_id, supplier_id, number, status, \
+     receipt_status, currency, total_sen, lines, promised_on, drafted_at, drafted_position, \
+     updated_position) \
+     SELECT 'p' || g, 's' || (g % 1000), 'PO-2026-' || g, \
+     (ARRAY['draft','sent','closed','cancelled'])[g % 4 + 1], \
+     (ARRAY['not_received','partly_received','received','short_closed','closed'])[g % 5 + 1], \
+     'MYR', 10000, 1, to_char(DATE '2017-01-01' + (g % 3650), 'YYYY-MM-DD'), \
+     '2026-01-01T00:00:00Z', g, g FROM generate_series(1, 100000) AS g",
+    "INSERT INTO purchase_order_lines (purchase_order_id, line_no, description, unit, ordered, \
+     difference, unit_price, amount_sen) \
+     SELECT 'p' || g, 1, 'Weights', 'H87', '10', '-10', '10', 10000 \
+     FROM generate_series(1, 100000) AS g",
+    "INSERT INTO purchase_order_receipts (purchase_order_id, receipt_id, supplier_id, \
+     received_on, promised_on, days_late, receiver, lines, tolerance_version, \
+     tolerance_percent, recorded_position) \
+     SELECT 'p' || g, 'r' || g, 's' || (g % 1000), \
+     to_char(DATE '2017-01-01' + (g % 3650), 'YYYY-MM-DD'), '2017-01-01', g % 5, 'Ahmad', 1, \
+     1, '5', g FROM generate_series(1, 100000) AS g",
+];
+
+#[tokio::test]
+async fn postgres_every_purchasing_query_walks_an_index() {
+    let Database::Postgres(pool) = fresh_database(Backend::Postgres).await.unwrap() else {
+        unreachable!("asked for PostgreSQL")
+    };
+    for fill in PURCHASING_FILL {
+        sqlx::query(fill).execute(&pool).await.unwrap();
+    }
+    for table in [
+        "supplier_list",
+        "purchase_order_list",
+        "purchase_order_lines",
+        "purchase_order_receipts",
+    ] {
+        sqlx::query(&format!("ANALYZE {table}"))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let max = i64::MAX.to_string();
+    // Orders: newest first, by status, receipt status, supplier, and together.
+    for (status, receipt_status, supplier) in [
+        (None, None, None),
+        (Some(purchase_orders::SENT), None, None),
+        (None, Some(purchase_orders::PARTLY_RECEIVED), None),
+        (None, None, Some("s42")),
+        (Some(purchase_orders::SENT), None, Some("s42")),
+    ] {
+        let filter = PurchaseOrderFilter {
+            status,
+            receipt_status,
+            supplier_id: supplier.map(str::to_owned),
+            ..PurchaseOrderFilter::default()
+        };
+        let mut binds = vec![max.as_str()];
+        binds.extend(status);
+        binds.extend(receipt_status);
+        binds.extend(supplier);
+        binds.push("51");
+        assert_indexed(
+            &plan(&pool, &purchase_orders::list_sql(&filter), &binds).await,
+            &[
+                "purchase_order_list_newest",
+                "purchase_order_list_by_status",
+                "purchase_order_list_by_receipt_status",
+                "purchase_order_list_by_supplier",
+            ],
+        );
+    }
+    // Suppliers, newest first and by TIN.
+    assert_indexed(
+        &plan(&pool, &supplier_list::list_sql(None), &[max.as_str(), "51"]).await,
+        &["supplier_list_newest"],
+    );
+    assert_indexed(
+        &plan(
+            &pool,
+            &supplier_list::list_sql(Some("C10000000042")),
+            &[max.as_str(), "C10000000042", "51"],
+        )
+        .await,
+        &["supplier_list_by_tin"],
+    );
+    // A supplier's performance over a year: its deliveries, its orders' quantities.
+    let year = ["s42", "2025-01-01", "2026-01-01"];
+    assert_indexed(
+        &plan(&pool, supplier_performance::DELIVERIES_SQL, &year).await,
+        &["purchase_order_receipts_by_supplier"],
+    );
+    assert_indexed(
+        &plan(&pool, supplier_performance::QUANTITIES_SQL, &year).await,
+        &["purchase_order_list_by_supplier_promised"],
+    );
 }

@@ -83,7 +83,10 @@ pub const FINANCE_WRITE: &[Role] = &[Role::Admin, Role::Finance];
 /// Turning an accepted quotation into a draft invoice: where sales hands over to finance,
 /// so either side may do it.
 pub const SALES_OR_FINANCE_WRITE: &[Role] = &[Role::Admin, Role::Sales, Role::Finance];
-/// Changes to stock and deliveries.
+/// Suppliers and purchase orders: drafting, sending, amending, closing lines short and closing
+/// orders commit the company's money, which is finance's job, so the same set.
+pub const PURCHASING_WRITE: &[Role] = FINANCE_WRITE;
+/// Changes to stock and deliveries, goods received on purchase orders included.
 pub const WAREHOUSE_WRITE: &[Role] = &[Role::Admin, Role::Warehouse];
 /// Reading the event feed (`/events`, `/events/stream`): the integrator, whose only purpose it
 /// is, and the staff who may see every fact anyway: the admin (who sets integrations up and

@@ -20,9 +20,11 @@ pub(crate) mod lines;
 pub(crate) mod money;
 mod page_cursor;
 mod pipeline;
+mod purchase_orders;
 mod quotations;
 mod receivables;
 mod rentals;
+mod suppliers;
 mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -41,8 +43,10 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(events::router())
         .merge(invoices::router())
         .merge(pipeline::router())
+        .merge(purchase_orders::router())
         .merge(quotations::router())
         .merge(receivables::router())
         .merge(rentals::router())
+        .merge(suppliers::router())
         .merge(users::router())
 }

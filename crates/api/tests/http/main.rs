@@ -14,6 +14,7 @@ mod events;
 mod health;
 mod openapi;
 mod pipeline;
+mod purchasing;
 mod receivables;
 mod rentals;
 mod sales;

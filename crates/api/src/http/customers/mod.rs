@@ -24,9 +24,9 @@ use crate::{
     error::{ApiError, Problem, Result},
     extract::{Json, Path},
 };
-use body::{
-    ContactBody, CustomerDetailsBody, InteractionBody, LoseBody, MoveBody, OpportunityBody,
-};
+// Suppliers are parties with the same details.
+pub(crate) use body::CustomerDetailsBody;
+use body::{ContactBody, InteractionBody, LoseBody, MoveBody, OpportunityBody};
 // The auditor's time travel shows a customer of the past as this route shows one today.
 pub(super) use view::CustomerView;
 

@@ -4,8 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use niaga_domain::{
     customer::{
-        Contact, CustomerKind, Interaction, InteractionKind, OpenStage, Opportunity,
-        OpportunitySource, Outcome, RegisteredCustomer,
+        Contact, CustomerDetails, CustomerKind, Interaction, InteractionKind, OpenStage,
+        Opportunity, OpportunitySource, Outcome, RegisteredCustomer,
     },
     values::Address,
 };
@@ -13,7 +13,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::body::{
-    AddressBody, IdentificationBody, InteractionKindBody, Kind, MoneyBody, SourceBody, StageBody,
+    AddressBody, CustomerDetailsBody, IdentificationBody, InteractionKindBody, Kind, MoneyBody,
+    SourceBody, StageBody,
 };
 
 /// A customer as it is now, with contacts, interactions and opportunities.
@@ -175,13 +176,11 @@ impl From<&Opportunity> for OpportunityView {
     }
 }
 
-impl CustomerView {
-    pub fn new(customer: &RegisteredCustomer, version: u64) -> Self {
-        let d = &customer.details;
+impl CustomerDetailsBody {
+    /// A party's details in the shape they are written in (suppliers' details too).
+    pub fn of(k: CustomerKind, d: &CustomerDetails) -> Self {
         Self {
-            id: customer.id.to_string(),
-            version,
-            kind: kind(customer.kind),
+            kind: kind(k),
             name: d.name.as_str().to_owned(),
             tin: d.tin.as_str().to_owned(),
             identification: IdentificationBody {
@@ -193,6 +192,25 @@ impl CustomerView {
             address: address(&d.address),
             email: d.email.as_str().to_owned(),
             phone: d.phone.as_str().to_owned(),
+        }
+    }
+}
+
+impl CustomerView {
+    pub fn new(customer: &RegisteredCustomer, version: u64) -> Self {
+        let d = CustomerDetailsBody::of(customer.kind, &customer.details);
+        Self {
+            id: customer.id.to_string(),
+            version,
+            kind: d.kind,
+            name: d.name,
+            tin: d.tin,
+            identification: d.identification,
+            sst: d.sst,
+            msic: d.msic,
+            address: d.address,
+            email: d.email,
+            phone: d.phone,
             contacts: customer.contacts.iter().map(ContactView::from).collect(),
             interactions: customer
                 .interactions

@@ -160,16 +160,9 @@ async fn reserve_rental(
     }
     let mut units = Vec::with_capacity(reservation.units.len());
     for (index, unit_id) in reservation.units.iter().enumerate() {
-        let (unit, _) = match load_unit(&state, *unit_id.as_uuid()).await {
-            Ok(found) => found,
-            Err(ApiError::NotFound(_)) => {
-                return Err(ApiError::field(
-                    format!("/unit_ids/{index}"),
-                    "no unit has this id",
-                ));
-            }
-            Err(other) => return Err(other),
-        };
+        let (unit, _) = load_unit(&state, *unit_id.as_uuid())
+            .await
+            .map_err(|e| e.missing_at(format!("/unit_ids/{index}"), "no unit has this id"))?;
         units.push(unit.facts_for_rental(body.start_on));
     }
     let ctx = meta.ctx(&user);
