@@ -275,6 +275,10 @@ impl Projection for PurchaseOrders {
         ]
     }
 
+    fn stream_types(&self) -> &'static [&'static str] {
+        &[PurchaseOrder::STREAM_TYPE]
+    }
+
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
         if event.stream.stream_type != PurchaseOrder::STREAM_TYPE {
             return Ok(());

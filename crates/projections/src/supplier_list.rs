@@ -80,6 +80,10 @@ impl Projection for SupplierList {
         &["supplier_list"]
     }
 
+    fn stream_types(&self) -> &'static [&'static str] {
+        &[Supplier::STREAM_TYPE]
+    }
+
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
         if event.stream.stream_type != Supplier::STREAM_TYPE {
             return Ok(());
