@@ -19,12 +19,17 @@ use tower_http::{
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
+use niaga_documents::DocumentStore;
+
 use crate::{
     auth::Auth,
+    clock::Clock,
     error::ApiError,
     extract::MAX_BODY_BYTES,
     http, openapi, problem,
+    rate_limit::RateLimiter,
     rental_policy::RentalPolicy,
+    signing::SigningSettings,
     telemetry::{self, MakeRequestUuidV7},
 };
 
@@ -38,27 +43,70 @@ struct Inner {
     auth: Auth,
     committed: Arc<Notify>,
     rental_policy: RentalPolicy,
+    documents: DocumentStore,
+    signing: SigningSettings,
+    clock: Clock,
+    public_limiter: RateLimiter,
     /// One command handler per aggregate type, made on first use: each keeps a cache of
     /// recently loaded states that every request must share.
     handlers: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
+/// What the state is made of besides the database and the token keys: the company's
+/// policies and settings from configuration. `Default` is what tests and benchmarks use:
+/// the default rental policy, documents in memory, links to `http://127.0.0.1:8080`.
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    pub rental_policy: RentalPolicy,
+    /// Where documents go; in memory when `None`.
+    pub documents: Option<DocumentStore>,
+    pub signing: SigningSettings,
+    /// The clock commands and links are decided by; the system's unless a test moves it.
+    pub clock: Clock,
+}
+
 impl AppState {
-    /// The state with the default rental policy (tests, benchmarks).
+    /// The state with the default options (tests, benchmarks).
     pub fn new(db: Database, auth: Auth) -> Self {
-        Self::with_rental_policy(db, auth, RentalPolicy::default())
+        Self::with_options(db, auth, AppOptions::default())
     }
 
-    /// The state with the company's rental policy, from configuration.
-    pub fn with_rental_policy(db: Database, auth: Auth, rental_policy: RentalPolicy) -> Self {
+    /// The state with the company's policies and settings, from configuration.
+    pub fn with_options(db: Database, auth: Auth, options: AppOptions) -> Self {
         Self(Arc::new(Inner {
             store: db.event_store(),
+            documents: options
+                .documents
+                .unwrap_or_else(|| DocumentStore::in_memory(db.clone())),
+            public_limiter: RateLimiter::new(options.signing.requests_per_minute),
+            signing: options.signing,
+            clock: options.clock,
             db,
             auth,
             committed: Arc::new(Notify::new()),
-            rental_policy,
+            rental_policy: options.rental_policy,
             handlers: Mutex::new(HashMap::new()),
         }))
+    }
+
+    /// The document store (signature images, later PDFs).
+    pub fn documents(&self) -> &DocumentStore {
+        &self.0.documents
+    }
+
+    /// How signature links are made and how the public page is guarded.
+    pub fn signing(&self) -> &SigningSettings {
+        &self.0.signing
+    }
+
+    /// The clock: `state.clock().now()`.
+    pub fn clock(&self) -> &Clock {
+        &self.0.clock
+    }
+
+    /// The per-address limiter of the public (unauthenticated) signature page.
+    pub(crate) fn public_limiter(&self) -> &RateLimiter {
+        &self.0.public_limiter
     }
 
     pub fn rental_policy(&self) -> &RentalPolicy {

@@ -45,6 +45,9 @@ pub const BEARER: &str = "bearer";
         (name = "pipeline", description = "The sales pipeline"),
         (name = "equipment", description = "Rental units: rate cards, calibration, custody, availability"),
         (name = "rentals", description = "Rentals: reservations, check-out and check-in, deposits, late fees, overdue units"),
+        (name = "delivery-orders", description = "Delivery orders: dispatch, signature links for the customer's phone, signatures and refusals"),
+        (name = "signature-page", description = "The public page a customer signs on, opened from a signature link (HTML, no login)"),
+        (name = "documents", description = "Stored documents: signature images, kept seven years"),
         (name = "admin", description = "How the service itself is doing"),
     )
 )]

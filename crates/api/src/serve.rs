@@ -8,8 +8,9 @@ use tokio::net::TcpListener;
 
 use crate::{
     accounts,
-    app::{AppState, app},
+    app::{AppOptions, AppState, app},
     auth::{Auth, load_or_create_key},
+    clock::Clock,
     config::Config,
     secret::Secret,
     users,
@@ -43,7 +44,13 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     );
     let rental_policy = config.rental_policy()?;
     let late_fees = rental_policy.late_fees;
-    let state = AppState::with_rental_policy(db.clone(), auth, rental_policy);
+    let options = AppOptions {
+        rental_policy,
+        documents: Some(config.document_store(db.clone())?),
+        signing: config.signing(),
+        clock: Clock::default(),
+    };
+    let state = AppState::with_options(db.clone(), auth, options);
     // Read models follow the feed in the background, woken by every command's commit.
     let projectors = niaga_projections::runner::spawn_all(&db, state.committed());
     // The daily jobs; with several instances, the job's lease lets one of them run it.

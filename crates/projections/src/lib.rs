@@ -8,6 +8,7 @@
 pub mod checkpoint;
 pub mod customer_ledger;
 pub mod customer_list;
+pub mod delivery_orders;
 pub mod equipment_units;
 mod error;
 pub mod invoice_list;
@@ -72,5 +73,6 @@ pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
         std::sync::Arc::new(pipeline::Pipeline),
         std::sync::Arc::new(equipment_units::EquipmentUnits),
         std::sync::Arc::new(rentals::Rentals),
+        std::sync::Arc::new(delivery_orders::DeliveryOrders),
     ]
 }

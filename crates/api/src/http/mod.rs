@@ -11,6 +11,8 @@ mod audit;
 mod auth;
 mod catch_up;
 pub(crate) mod customers;
+mod delivery_orders;
+mod documents;
 pub(crate) mod equipment;
 mod etag;
 mod events;
@@ -23,6 +25,7 @@ mod pipeline;
 mod quotations;
 mod receivables;
 mod rentals;
+mod sign;
 mod users;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -37,6 +40,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .merge(audit::router())
         .merge(customers::router())
+        .merge(delivery_orders::router())
+        .merge(documents::router())
         .merge(equipment::router())
         .merge(events::router())
         .merge(invoices::router())
@@ -44,5 +49,6 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(quotations::router())
         .merge(receivables::router())
         .merge(rentals::router())
+        .merge(sign::router())
         .merge(users::router())
 }

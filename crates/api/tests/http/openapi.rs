@@ -17,7 +17,17 @@ async fn the_document_is_openapi_3_1_with_every_route() {
         api["openapi"]
     );
     assert_eq!(api["info"]["title"], "Niaga API");
-    for path in ["/auth/login", "/auth/me", "/users", "/healthz", "/readyz"] {
+    for path in [
+        "/auth/login",
+        "/auth/me",
+        "/users",
+        "/healthz",
+        "/readyz",
+        "/delivery-orders",
+        "/delivery-orders/{id}/signature-links",
+        "/sign/{token}",
+        "/documents/{id}",
+    ] {
         assert!(api["paths"].get(path).is_some(), "{path} is not documented");
     }
     assert_eq!(
