@@ -181,12 +181,7 @@ const SELECT: &str = "SELECT d.delivery_order_id, d.customer_id, c.name AS custo
      d.link_expires_at, d.refusals, d.created_position, d.updated_position \
      FROM delivery_order_list d LEFT JOIN customer_list c ON c.customer_id = d.customer_id";
 
-/// A page of delivery orders, newest first; served by `delivery_order_list_newest`,
-/// `_by_status` or `_by_customer`.
-pub async fn list(
-    db: &Database,
-    filter: &DeliveryOrderFilter,
-) -> Result<Page<DeliveryOrderSummary>, ProjectionError> {
+fn query(filter: &DeliveryOrderFilter) -> NewestFirst<'static> {
     NewestFirst {
         select: SELECT,
         position: "d.created_position",
@@ -195,13 +190,27 @@ pub async fn list(
             ("d.customer_id", filter.customer_id.clone()),
         ],
     }
-    .page(
-        db,
-        filter.after,
-        filter.limit,
-        |d: &DeliveryOrderSummary| d.created_position,
-    )
-    .await
+}
+
+/// A page of delivery orders, newest first; served by `delivery_order_list_newest`,
+/// `_by_status` or `_by_customer`.
+pub async fn list(
+    db: &Database,
+    filter: &DeliveryOrderFilter,
+) -> Result<Page<DeliveryOrderSummary>, ProjectionError> {
+    query(filter)
+        .page(
+            db,
+            filter.after,
+            filter.limit,
+            |d: &DeliveryOrderSummary| d.created_position,
+        )
+        .await
+}
+
+/// The statement [`list`] runs for `filter` (for the query-plan test).
+pub fn list_sql(filter: &DeliveryOrderFilter) -> String {
+    query(filter).sql()
 }
 
 /// The delivery order a signature link's token digest belongs to, if the link was issued
