@@ -404,6 +404,33 @@ mod tests {
     }
 
     #[test]
+    fn signature_links_default_to_a_day_and_take_the_public_base_url() {
+        let config = Config::try_parse_from(["niaga", "serve"]).expect("parses");
+        let signing = config.signing();
+        assert_eq!(signing.link_ttl, chrono::TimeDelta::hours(24));
+        assert_eq!(signing.requests_per_minute, 30);
+        let config = Config::try_parse_from([
+            "niaga",
+            "serve",
+            "--public-base-url",
+            "https://niaga.example.my/",
+            "--signature-link-ttl-hours",
+            "48",
+        ])
+        .expect("parses");
+        let signing = config.signing();
+        assert_eq!(signing.public_base_url, "https://niaga.example.my");
+        assert_eq!(signing.link_ttl, chrono::TimeDelta::hours(48));
+        for hours in ["0", "721"] {
+            assert!(
+                Config::try_parse_from(["niaga", "serve", "--signature-link-ttl-hours", hours])
+                    .is_err(),
+                "{hours}"
+            );
+        }
+    }
+
+    #[test]
     fn secrets_do_not_show_in_debug() {
         let config =
             Config::try_parse_from(["niaga", "serve", "--admin-password", "very secret password"])
