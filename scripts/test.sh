@@ -6,6 +6,15 @@ cd "$(dirname "$0")/.."
 
 PG="${NIAGA_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
 
+# The signature page's browser test drives Debian's headless Chromium (no download at test
+# time). On a fresh machine, install it; refresh the package lists only if that fails.
+if [ -z "${NIAGA_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "installing chromium for the browser test"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends chromium fonts-dejavu-core >/dev/null ||
+    { apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
+fi
+
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   echo "starting PostgreSQL"
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start

@@ -19,13 +19,18 @@ use tower_http::{
 use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
+use niaga_documents::DocumentStore;
+
 use crate::{
     auth::Auth,
+    clock::Clock,
     error::ApiError,
     extract::MAX_BODY_BYTES,
     http, openapi, problem,
     purchasing_policy::PurchasingPolicy,
+    rate_limit::RateLimiter,
     rental_policy::RentalPolicy,
+    signing::SigningSettings,
     telemetry::{self, MakeRequestUuidV7},
 };
 
@@ -38,43 +43,82 @@ struct Inner {
     store: Arc<dyn EventStore>,
     auth: Auth,
     committed: Arc<Notify>,
-    policies: Policies,
+    rental_policy: RentalPolicy,
+    purchasing_policy: PurchasingPolicy,
+    documents: DocumentStore,
+    signing: SigningSettings,
+    clock: Clock,
+    public_limiter: RateLimiter,
     /// One command handler per aggregate type, made on first use: each keeps a cache of
     /// recently loaded states that every request must share.
     handlers: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
-/// The company's policies, from configuration, which the routes pass into commands.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Policies {
-    pub rental: RentalPolicy,
-    pub purchasing: PurchasingPolicy,
+/// What the state is made of besides the database and the token keys: the company's
+/// policies and settings from configuration. `Default` is what tests and benchmarks use:
+/// the default rental policy, documents in memory, links to `http://127.0.0.1:8080`.
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    pub rental_policy: RentalPolicy,
+    pub purchasing_policy: PurchasingPolicy,
+    /// Where documents go; in memory when `None`.
+    pub documents: Option<DocumentStore>,
+    pub signing: SigningSettings,
+    /// The clock commands and links are decided by; the system's unless a test moves it.
+    pub clock: Clock,
 }
 
 impl AppState {
-    /// The state with the default policies (tests, benchmarks).
+    /// The state with the default options (tests, benchmarks).
     pub fn new(db: Database, auth: Auth) -> Self {
-        Self::with_policies(db, auth, Policies::default())
+        Self::with_options(db, auth, AppOptions::default())
     }
 
-    /// The state with the company's policies, from configuration.
-    pub fn with_policies(db: Database, auth: Auth, policies: Policies) -> Self {
+    /// The state with the company's policies and settings, from configuration.
+    pub fn with_options(db: Database, auth: Auth, options: AppOptions) -> Self {
         Self(Arc::new(Inner {
             store: db.event_store(),
+            documents: options
+                .documents
+                .unwrap_or_else(|| DocumentStore::in_memory(db.clone())),
+            public_limiter: RateLimiter::new(options.signing.requests_per_minute),
+            signing: options.signing,
+            clock: options.clock,
             db,
             auth,
             committed: Arc::new(Notify::new()),
-            policies,
+            rental_policy: options.rental_policy,
+            purchasing_policy: options.purchasing_policy,
             handlers: Mutex::new(HashMap::new()),
         }))
     }
 
+    /// The document store (signature images, later PDFs).
+    pub fn documents(&self) -> &DocumentStore {
+        &self.0.documents
+    }
+
+    /// How signature links are made and how the public page is guarded.
+    pub fn signing(&self) -> &SigningSettings {
+        &self.0.signing
+    }
+
+    /// The clock: `state.clock().now()`.
+    pub fn clock(&self) -> &Clock {
+        &self.0.clock
+    }
+
+    /// The per-address limiter of the public (unauthenticated) signature page.
+    pub(crate) fn public_limiter(&self) -> &RateLimiter {
+        &self.0.public_limiter
+    }
+
     pub fn rental_policy(&self) -> &RentalPolicy {
-        &self.0.policies.rental
+        &self.0.rental_policy
     }
 
     pub fn purchasing_policy(&self) -> &PurchasingPolicy {
-        &self.0.policies.purchasing
+        &self.0.purchasing_policy
     }
 
     /// The database, for read-model queries (`niaga_store::on_reader!`).

@@ -9,14 +9,16 @@ use std::{
 };
 
 use anyhow::Context;
+use niaga_documents::{DocumentStore, SIGNATURE_IMAGE};
+use niaga_domain::delivery_order::DeliveryOrder;
 use niaga_store::{
-    Database, RecordedEvent,
+    CommandHandler, Database, RecordedEvent,
     audit::{ExportedEvent, check_streams, verify_chain},
 };
 
 use crate::{
     accounts,
-    config::{AuditExport, JobsRun, ProjectionsRebuild, UserAdd},
+    config::{AuditExport, Config, JobsRun, ProjectionsRebuild, UserAdd},
     rental_policy::RentalPolicy,
     secret::Secret,
 };
@@ -179,6 +181,85 @@ fn read_export(path: &Path) -> anyhow::Result<Vec<RecordedEvent>> {
     }
     anyhow::ensure!(!events.is_empty(), "{} holds no events", path.display());
     Ok(events)
+}
+
+/// `niaga documents verify`: every stored object re-hashed against its metadata, and every
+/// signed delivery order's signature image against the digest its signature event records.
+/// One line per problem, a summary, exit code 1 if any.
+pub async fn documents_verify(config: &Config) -> anyhow::Result<ExitCode> {
+    let db = connect(&config.database_url()).await?;
+    // No migration: a check must not change what it checks.
+    let result = verify_documents(&db, &config.document_store(db.clone())?).await;
+    db.close().await;
+    let (checked, problems) = result?;
+    for problem in &problems {
+        report(problem);
+    }
+    report(&format!(
+        "{checked} documents verified, {} problems",
+        problems.len()
+    ));
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+async fn verify_documents(
+    db: &Database,
+    documents: &DocumentStore,
+) -> anyhow::Result<(u64, Vec<String>)> {
+    let verification = documents
+        .verify_all()
+        .await
+        .context("cannot read the document store")?;
+    let mut problems: Vec<String> = verification
+        .broken
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    // The event is the record of what was signed: the image it names must be stored.
+    let images = documents.of_kind(SIGNATURE_IMAGE).await?;
+    let delivery_orders = CommandHandler::<DeliveryOrder>::new(db.event_store());
+    let mut seen = std::collections::BTreeSet::new();
+    for image in &images {
+        if !seen.insert(image.document_id.clone()) {
+            continue;
+        }
+        let Some((delivery_order, _)) = delivery_orders.load(&image.document_id).await? else {
+            problems.push(format!(
+                "document {} ({SIGNATURE_IMAGE} {}): no such delivery order",
+                image.key, image.document_id
+            ));
+            continue;
+        };
+        let Some(signature) = delivery_order.record().and_then(|r| r.signature.as_ref()) else {
+            // Stored, then the signature was refused (the link expired meanwhile): nothing
+            // points at it, and nothing is wrong with what the records say.
+            continue;
+        };
+        let named = signature.signature_image_sha256.as_str();
+        let stored = images
+            .iter()
+            .filter(|i| i.document_id == image.document_id)
+            .find(|i| i.sha256 == named);
+        match stored {
+            None => problems.push(format!(
+                "delivery order {}: its signature event names image {named}, which is not stored",
+                image.document_id
+            )),
+            Some(stored) if verification.broken.iter().any(|b| b.key == stored.key) => {
+                problems.push(format!(
+                    "delivery order {}: its signature image (document {}) does not match the \
+                     event's digest {named}",
+                    image.document_id, stored.key
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok((verification.checked, problems))
 }
 
 /// `niaga projections list`: one line per read model.

@@ -99,6 +99,53 @@ pub struct Config {
     /// each receipt records the version it was judged under.
     #[arg(long, env = "NIAGA_PURCHASING_POLICY_FILE", global = true)]
     pub purchasing_policy_file: Option<PathBuf>,
+    /// Where customers reach this service from outside (scheme, host, port; no trailing
+    /// slash): signature links are `<this>/sign/<token>`.
+    #[arg(
+        long,
+        env = "NIAGA_PUBLIC_BASE_URL",
+        default_value = "http://127.0.0.1:8080",
+        global = true
+    )]
+    pub public_base_url: String,
+
+    /// How many hours a new signature link works (1 to 720).
+    #[arg(
+        long,
+        env = "NIAGA_SIGNATURE_LINK_TTL_HOURS",
+        default_value_t = 24,
+        value_parser = clap::value_parser!(u32).range(1..=720),
+        global = true
+    )]
+    pub signature_link_ttl_hours: u32,
+
+    /// Requests per minute one client address may make to the public signature page, per
+    /// instance (1 to 10000).
+    #[arg(
+        long,
+        env = "NIAGA_SIGN_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u32).range(1..=10_000),
+        global = true
+    )]
+    pub sign_rate_limit_per_minute: u32,
+
+    /// Keep documents in this S3-compatible bucket instead of `<data-dir>/documents`.
+    /// Credentials come from the usual `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`.
+    #[arg(long, env = "NIAGA_DOCUMENTS_S3_BUCKET", global = true)]
+    pub documents_s3_bucket: Option<String>,
+
+    /// The S3 endpoint when it is not AWS (MinIO, Ceph, a local stand-in).
+    #[arg(long, env = "NIAGA_DOCUMENTS_S3_ENDPOINT", global = true)]
+    pub documents_s3_endpoint: Option<String>,
+
+    /// The bucket's region (AWS_REGION also works).
+    #[arg(long, env = "NIAGA_DOCUMENTS_S3_REGION", global = true)]
+    pub documents_s3_region: Option<String>,
+
+    /// Allow plain HTTP to the S3 endpoint: only for a stand-in on the same host.
+    #[arg(long, env = "NIAGA_DOCUMENTS_S3_ALLOW_HTTP", global = true)]
+    pub documents_s3_allow_http: bool,
 }
 
 /// `--calibration-policy`.
@@ -128,9 +175,20 @@ pub enum Command {
     /// Scheduled jobs (`serve` runs them daily; these run one now, for cron or by hand).
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// The document store.
+    #[command(subcommand)]
+    Documents(DocumentsCommand),
     /// LHDN e-invoices: sign a document, verify a signed one.
     #[command(subcommand)]
     Lhdn(crate::lhdn_cli::LhdnCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocumentsCommand {
+    /// Re-hashes every stored document against its metadata, and each signature image
+    /// against the signature event that names it. Exits with 0 if all match, 1 naming each
+    /// one that does not, 2 if the check could not run.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -277,9 +335,42 @@ impl Config {
             .with_context(|| format!("invalid purchasing policy in {}", path.display()))
     }
 
-    /// Where generated and uploaded documents are kept.
+    /// Where generated and uploaded documents are kept (unless in an S3 bucket).
     pub fn documents_dir(&self) -> PathBuf {
         self.data_dir.join("documents")
+    }
+
+    /// The document store on `db`: the S3 bucket if one is configured, else the folder.
+    pub fn document_store(
+        &self,
+        db: niaga_store::Database,
+    ) -> anyhow::Result<niaga_documents::DocumentStore> {
+        match &self.documents_s3_bucket {
+            Some(bucket) => {
+                let settings = niaga_documents::S3Settings {
+                    bucket: bucket.clone(),
+                    endpoint: self.documents_s3_endpoint.clone(),
+                    region: self.documents_s3_region.clone(),
+                    allow_http: self.documents_s3_allow_http,
+                };
+                niaga_documents::DocumentStore::s3(db, &settings)
+                    .with_context(|| format!("cannot use the S3 bucket {bucket}"))
+            }
+            None => {
+                let dir = self.documents_dir();
+                niaga_documents::DocumentStore::local(db, &dir)
+                    .with_context(|| format!("cannot use {}", dir.display()))
+            }
+        }
+    }
+
+    /// How signature links are made and the public page is guarded.
+    pub fn signing(&self) -> crate::signing::SigningSettings {
+        crate::signing::SigningSettings {
+            public_base_url: self.public_base_url.trim_end_matches('/').to_owned(),
+            link_ttl: chrono::TimeDelta::hours(i64::from(self.signature_link_ttl_hours)),
+            requests_per_minute: self.sign_rate_limit_per_minute,
+        }
     }
 }
 
@@ -328,6 +419,33 @@ mod tests {
                 ])
                 .is_err(),
                 "{stream}"
+            );
+        }
+    }
+
+    #[test]
+    fn signature_links_default_to_a_day_and_take_the_public_base_url() {
+        let config = Config::try_parse_from(["niaga", "serve"]).expect("parses");
+        let signing = config.signing();
+        assert_eq!(signing.link_ttl, chrono::TimeDelta::hours(24));
+        assert_eq!(signing.requests_per_minute, 30);
+        let config = Config::try_parse_from([
+            "niaga",
+            "serve",
+            "--public-base-url",
+            "https://niaga.example.my/",
+            "--signature-link-ttl-hours",
+            "48",
+        ])
+        .expect("parses");
+        let signing = config.signing();
+        assert_eq!(signing.public_base_url, "https://niaga.example.my");
+        assert_eq!(signing.link_ttl, chrono::TimeDelta::hours(48));
+        for hours in ["0", "721"] {
+            assert!(
+                Config::try_parse_from(["niaga", "serve", "--signature-link-ttl-hours", hours])
+                    .is_err(),
+                "{hours}"
             );
         }
     }

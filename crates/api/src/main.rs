@@ -5,7 +5,10 @@ use std::process::ExitCode;
 use clap::Parser;
 use niaga_api::{
     cli,
-    config::{AuditCommand, Command, Config, JobsCommand, ProjectionsCommand, UserCommand},
+    config::{
+        AuditCommand, Command, Config, DocumentsCommand, JobsCommand, ProjectionsCommand,
+        UserCommand,
+    },
     lhdn_cli,
     serve::serve,
     telemetry,
@@ -40,6 +43,7 @@ async fn main() -> ExitCode {
             Ok(policy) => cli::jobs_run(&database_url, &policy, args).await,
             Err(error) => Err(error),
         },
+        Command::Documents(DocumentsCommand::Verify) => cli::documents_verify(&config).await,
         Command::Lhdn(command) => lhdn_cli::run(command),
     };
     result.unwrap_or_else(|error| {

@@ -46,6 +46,9 @@ pub const BEARER: &str = "bearer";
         (name = "equipment", description = "Rental units: rate cards, calibration, custody, availability"),
         (name = "rentals", description = "Rentals: reservations, check-out and check-in, deposits, late fees, overdue units"),
         (name = "purchasing", description = "Suppliers, purchase orders, goods receipts, delivery variance, supplier performance"),
+        (name = "delivery-orders", description = "Delivery orders: dispatch, signature links for the customer's phone, signatures and refusals"),
+        (name = "signature-page", description = "The public page a customer signs on, opened from a signature link (HTML, no login)"),
+        (name = "documents", description = "Stored documents: signature images, kept seven years"),
         (name = "admin", description = "How the service itself is doing"),
     )
 )]

@@ -23,7 +23,8 @@ pub(crate) fn request_path() -> Option<String> {
 
 /// Makes the request path available to [`ApiError`] rendering for the rest of the request.
 pub(crate) async fn with_request_path(request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_owned();
+    // Redacted: a signature link's token is in its path, and problem bodies end up in logs.
+    let path = crate::telemetry::redact_path(request.uri().path());
     REQUEST_PATH.scope(path, next.run(request)).await
 }
 
@@ -37,7 +38,13 @@ pub(crate) async fn ensure_problem(request: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|value| value.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if status.as_u16() < 400 || is_problem {
+    // The public signature page answers people, not programs: its pages, the bland "this
+    // link cannot be used" 404 included, stay HTML.
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+    if status.as_u16() < 400 || is_problem || is_html {
         return response;
     }
     let error = match status {

@@ -8,8 +8,9 @@ use tokio::net::TcpListener;
 
 use crate::{
     accounts,
-    app::{AppState, Policies, app},
+    app::{AppOptions, AppState, app},
     auth::{Auth, load_or_create_key},
+    clock::Clock,
     config::Config,
     secret::Secret,
     users,
@@ -43,11 +44,14 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     );
     let rental_policy = config.rental_policy()?;
     let late_fees = rental_policy.late_fees;
-    let policies = Policies {
-        rental: rental_policy,
-        purchasing: config.purchasing_policy()?,
+    let options = AppOptions {
+        rental_policy,
+        purchasing_policy: config.purchasing_policy()?,
+        documents: Some(config.document_store(db.clone())?),
+        signing: config.signing(),
+        clock: Clock::default(),
     };
-    let state = AppState::with_policies(db.clone(), auth, policies);
+    let state = AppState::with_options(db.clone(), auth, options);
     // Read models follow the feed in the background, woken by every command's commit.
     let projectors = niaga_projections::runner::spawn_all(&db, state.committed());
     // The daily jobs; with several instances, the job's lease lets one of them run it.

@@ -71,15 +71,39 @@ pub(crate) async fn only_uuid_request_ids(mut request: Request) -> Request {
     request
 }
 
+/// The path segments after which the next segment is a secret: `/sign/<token>`.
+const SECRET_AFTER: &[&str] = &["sign"];
+
+/// `path` with every secret segment replaced by `[redacted]`: `/sign/<token>` becomes
+/// `/sign/[redacted]`. For anything that writes a request's path where logs may see it.
+pub fn redact_path(path: &str) -> String {
+    let mut redact_next = false;
+    path.split('/')
+        .map(|segment| {
+            let out = if redact_next && !segment.is_empty() {
+                "[redacted]"
+            } else {
+                segment
+            };
+            redact_next = SECRET_AFTER.contains(&segment);
+            out
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The span of one request. `user_id` is filled in by the `CurrentUser` extractor, `status`
 /// and `latency_ms` when the response is ready.
 pub(crate) fn request_span(request: &Request<Body>) -> Span {
-    // The route template (`/customers/{id}`), not the path: ids in paths would make every
-    // request its own metric and can be personal data.
+    // The route template (`/customers/{id}`, `/sign/{token}`), never the path: ids in paths
+    // would make every request its own metric and can be personal data, and a signature
+    // link's path is a bearer secret. Redacted all the same, so that a route written with
+    // a literal segment after `/sign/` could not bring a token into a log line.
     let route = request
         .extensions()
         .get::<MatchedPath>()
-        .map_or("<unmatched>", MatchedPath::as_str);
+        .map_or_else(|| "<unmatched>".to_owned(), |m| redact_path(m.as_str()));
+    let route = route.as_str();
     let request_id = request
         .headers()
         .get(REQUEST_ID_HEADER)
@@ -102,4 +126,26 @@ pub(crate) fn record_response(response: &Response<Body>, latency: Duration, span
     span.record("status", status);
     span.record("latency_ms", latency_ms);
     tracing::info!(parent: span, status, latency_ms, "request finished");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_token_in_a_path_is_redacted_and_other_paths_are_not() {
+        let token = "ab".repeat(32);
+        assert_eq!(redact_path(&format!("/sign/{token}")), "/sign/[redacted]");
+        assert_eq!(
+            redact_path(&format!("/sign/{token}/refuse")),
+            "/sign/[redacted]/refuse"
+        );
+        assert_eq!(redact_path("/sign/{token}"), "/sign/[redacted]");
+        assert_eq!(redact_path("/sign/"), "/sign/");
+        assert_eq!(redact_path("/customers/{id}"), "/customers/{id}");
+        assert_eq!(
+            redact_path("/delivery-orders/1/signature-links"),
+            "/delivery-orders/1/signature-links"
+        );
+    }
 }

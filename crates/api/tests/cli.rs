@@ -502,3 +502,158 @@ async fn the_overdue_job_runs_under_the_late_fee_policy_file() {
     assert_eq!(code, 2);
     assert!(err.contains("invalid late fee policy"), "{err}");
 }
+
+/// `documents verify`: every stored object against its digest, every signature event
+/// against the image it names. A clean store passes; an object altered on disk and a signed
+/// delivery order whose named image is not stored each fail it, named.
+async fn documents_verify_names_an_altered_object_and_an_unstored_signature(backend: Backend) {
+    use niaga_documents::{DocumentStore, NewDocument, SIGNATURE_IMAGE};
+    use niaga_domain::{
+        delivery_order::{
+            CreateDeliveryOrder, DeliveryLine, DeliveryOrder, DeliveryOrderCommand,
+            DeliveryOrderSource, DispatchDeliveryOrder, IssueSignatureLink, SignDeliveryOrder,
+        },
+        ids::{DeliveryOrderId, InvoiceId, SignatureLinkId},
+        values::{Quantity, Sha256Hex, UnitCode},
+    };
+    use sha2::{Digest as _, Sha256};
+
+    let url = testing::fresh_database_url(backend).await.unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let db = Database::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let store = DocumentStore::local(db.clone(), &data.path().join("documents")).unwrap();
+    let ctx = test_ctx();
+
+    let sha = |n: u8| Sha256Hex::parse(&format!("{n:02x}").repeat(32)).unwrap();
+    let digest = |bytes: &[u8]| Sha256Hex::parse(&hex::encode(Sha256::digest(bytes))).unwrap();
+    let handler = CommandHandler::<DeliveryOrder>::new(db.event_store());
+    // A delivery order created, dispatched and signed with the image of this digest.
+    let signed_with = |image: Sha256Hex| {
+        let (handler, ctx) = (&handler, &ctx);
+        async move {
+            let id = DeliveryOrderId::from_uuid(Uuid::now_v7());
+            let customer = CustomerId::from_uuid(Uuid::now_v7());
+            let address = sample_company(customer, "Acme", "C25845632020")
+                .unwrap()
+                .details
+                .address;
+            let commands = [
+                DeliveryOrderCommand::Create(CreateDeliveryOrder {
+                    id,
+                    source: DeliveryOrderSource::Invoice(InvoiceId::from_uuid(Uuid::now_v7())),
+                    customer_id: customer,
+                    delivery_address: address,
+                    lines: vec![DeliveryLine {
+                        description: "Test weight 20 kg".into(),
+                        quantity: Quantity::parse("1").unwrap(),
+                        unit: UnitCode::parse("H87").unwrap(),
+                        serials: vec![],
+                    }],
+                }),
+                DeliveryOrderCommand::Dispatch(DispatchDeliveryOrder {
+                    dispatched_on: ctx.business_day(),
+                    driver: None,
+                    vehicle: None,
+                }),
+                DeliveryOrderCommand::IssueSignatureLink(IssueSignatureLink {
+                    link_id: SignatureLinkId::from_uuid(Uuid::now_v7()),
+                    token_sha256: sha(1),
+                    expires_at: ctx.now + TimeDelta::hours(24),
+                }),
+                DeliveryOrderCommand::Sign(SignDeliveryOrder {
+                    token_sha256: sha(1),
+                    at: ctx.now + TimeDelta::hours(1),
+                    signer_name: Name::parse("Siti Aminah").unwrap(),
+                    client_ip: "10.1.2.3".parse().unwrap(),
+                    user_agent: "test".into(),
+                    signature_image_sha256: image,
+                    document_sha256: sha(3),
+                }),
+            ];
+            for command in &commands {
+                handler
+                    .execute(&id.to_string(), command, ctx, &CommandOptions::default())
+                    .await
+                    .unwrap();
+            }
+            id
+        }
+    };
+    let document = |bytes: &[u8], document_id: String| NewDocument {
+        kind: SIGNATURE_IMAGE,
+        document_id,
+        version: 4,
+        media_type: "image/png",
+        issued_on: ctx.business_day(),
+        bytes: bytes.to_vec(),
+    };
+    // One signed delivery order with its image stored, and an image of an attempt that was
+    // refused (stored, named by no event).
+    let signed = signed_with(digest(b"one signature")).await;
+    let intact = store
+        .put(document(b"one signature", signed.to_string()), ctx.now)
+        .await
+        .unwrap();
+    let altered = store
+        .put(document(b"another signature", signed.to_string()), ctx.now)
+        .await
+        .unwrap();
+    // One signed with an image that will not be the one stored.
+    let id = signed_with(sha(2)).await;
+    db.close().await;
+
+    let data_dir = data.path().to_str().unwrap();
+    let verify = || {
+        niaga(&[
+            "documents",
+            "verify",
+            "--database-url",
+            &url,
+            "--data-dir",
+            data_dir,
+        ])
+    };
+    let (code, out, err) = verify();
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("2 documents verified, 0 problems"), "{out}");
+
+    // The delivery order's image, stored as something else: the event's digest is missing.
+    let db = Database::connect(&url).await.unwrap();
+    let store = DocumentStore::local(db.clone(), &data.path().join("documents")).unwrap();
+    store
+        .put(document(b"not what was signed", id.to_string()), ctx.now)
+        .await
+        .unwrap();
+    db.close().await;
+    std::fs::write(
+        data.path()
+            .join("documents")
+            .join(DocumentStore::object_location(&altered.sha256)),
+        b"forged",
+    )
+    .unwrap();
+
+    let (code, out, err) = verify();
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains(&format!("document {}", altered.key)), "{out}");
+    assert!(!out.contains(&format!("document {}", intact.key)), "{out}");
+    assert!(
+        out.contains(&format!(
+            "delivery order {id}: its signature event names image {}",
+            sha(2).as_str()
+        )),
+        "{out}"
+    );
+    assert!(out.contains("3 documents verified, 2 problems"), "{out}");
+}
+
+#[tokio::test]
+async fn sqlite_documents_verify_names_what_does_not_match() {
+    documents_verify_names_an_altered_object_and_an_unstored_signature(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_documents_verify_names_what_does_not_match() {
+    documents_verify_names_an_altered_object_and_an_unstored_signature(Backend::Postgres).await;
+}

@@ -8,6 +8,7 @@
 pub mod checkpoint;
 pub mod customer_ledger;
 pub mod customer_list;
+pub mod delivery_orders;
 pub mod delivery_variance;
 pub mod equipment_units;
 mod error;
@@ -83,5 +84,6 @@ pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
         std::sync::Arc::new(rentals::Rentals),
         std::sync::Arc::new(supplier_list::SupplierList),
         std::sync::Arc::new(purchase_orders::PurchaseOrders),
+        std::sync::Arc::new(delivery_orders::DeliveryOrders),
     ]
 }

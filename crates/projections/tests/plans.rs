@@ -1,5 +1,5 @@
-//! Every query a screen makes of the customer list, the invoice and quotation lists and the
-//! customer ledger is served by an index: checked on PostgreSQL with 100,000 rows in each
+//! Every query a screen makes of the customer list, the invoice, quotation and delivery order
+//! lists and the customer ledger is served by an index: checked on PostgreSQL with 100,000 rows in each
 //! table, through the same statements the code runs.
 #![allow(clippy::unwrap_used)]
 
@@ -7,6 +7,7 @@ use niaga_domain::{invoice::InvoiceStatus, quotation::QuotationStatus};
 use niaga_projections::{
     customer_ledger,
     customer_list::search_sql,
+    delivery_orders::{self, DeliveryOrderFilter},
     invoice_list::{self, InvoiceFilter},
     purchase_orders::{self, PurchaseOrderFilter},
     quotation_list::{self, QuotationFilter},
@@ -20,6 +21,11 @@ const ROWS: i64 = 100_000;
 
 /// 100,000 rows per read model: 1,000 customers, every status, ten years of dates.
 const FILL: &[&str] = &[
+    "INSERT INTO delivery_order_list (delivery_order_id, customer_id, source_kind, source_id, \
+     status, lines, created_on, created_position, updated_position) \
+     SELECT 'd' || g, 'c' || (g % 1000), 'invoice', 'i' || g, \
+     (ARRAY['created','dispatched','signed','cancelled'])[g % 4 + 1], 2, '2026-01-01', g, g \
+     FROM generate_series(1, 100000) AS g",
     "INSERT INTO customer_list (customer_id, name, name_key, kind, tin, email, phone, city, \
      state, open_opportunities, last_interaction_at, registered_at) \
      SELECT 'c' || g, 'Customer ' || g, 'customer ' || g, 'company', 'C' || (10000000000 + g), \
@@ -77,6 +83,7 @@ async fn postgres_every_list_and_statement_query_walks_an_index() {
         sqlx::query(fill).execute(&pool).await.unwrap();
     }
     for table in [
+        "delivery_order_list",
         "customer_list",
         "invoice_list",
         "quotation_list",
@@ -159,6 +166,33 @@ async fn postgres_every_list_and_statement_query_walks_an_index() {
                 "quotation_list_newest",
                 "quotation_list_by_status",
                 "quotation_list_by_customer",
+            ],
+        );
+    }
+
+    // Delivery orders: newest first, by status, by customer, by both.
+    for (status, customer) in [
+        (None, None),
+        (Some(delivery_orders::SIGNED), None),
+        (None, Some("c42")),
+        (Some(delivery_orders::DISPATCHED), Some("c42")),
+    ] {
+        let filter = DeliveryOrderFilter {
+            status,
+            customer_id: customer.map(str::to_owned),
+            ..DeliveryOrderFilter::default()
+        };
+        let mut binds = vec![max.as_str()];
+        binds.extend(status);
+        binds.extend(customer);
+        binds.push("51");
+        let plan = plan(&pool, &delivery_orders::list_sql(&filter), &binds).await;
+        assert_indexed(
+            &plan,
+            &[
+                "delivery_order_list_newest",
+                "delivery_order_list_by_status",
+                "delivery_order_list_by_customer",
             ],
         );
     }

@@ -11,6 +11,8 @@ mod audit;
 mod auth;
 mod catch_up;
 pub(crate) mod customers;
+mod delivery_orders;
+mod documents;
 pub(crate) mod equipment;
 mod etag;
 mod events;
@@ -24,6 +26,7 @@ mod purchase_orders;
 mod quotations;
 mod receivables;
 mod rentals;
+mod sign;
 mod suppliers;
 mod users;
 
@@ -39,6 +42,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .merge(audit::router())
         .merge(customers::router())
+        .merge(delivery_orders::router())
+        .merge(documents::router())
         .merge(equipment::router())
         .merge(events::router())
         .merge(invoices::router())
@@ -48,5 +53,6 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(receivables::router())
         .merge(rentals::router())
         .merge(suppliers::router())
+        .merge(sign::router())
         .merge(users::router())
 }

@@ -10,7 +10,7 @@ use axum::{
 use chrono::Utc;
 use http_body_util::BodyExt as _;
 use niaga_api::{
-    AppState, app,
+    AppOptions, AppState, app,
     auth::{Auth, Role, hash_password},
     secret::Secret,
     users::{self, User},
@@ -43,6 +43,11 @@ pub struct TestApp {
 impl TestApp {
     /// The API on a fresh, migrated database with one user of each role.
     pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, AppOptions::default()).await
+    }
+
+    /// Like [`TestApp::spawn`], with other options (a rate limit, a public base URL…).
+    pub async fn spawn_with(backend: Backend, options: AppOptions) -> Self {
         init_logs();
         let db = fresh_database(backend)
             .await
@@ -61,7 +66,7 @@ impl TestApp {
             users::insert(&db, &user).await.expect("a test user");
             users.insert(role, user.id);
         }
-        let state = AppState::new(db, auth);
+        let state = AppState::with_options(db, auth, options);
         Self {
             router: app(state.clone()),
             state,

@@ -99,21 +99,26 @@ pub struct CustomerDetailsBody {
 }
 
 fn address(v: &mut Validator, body: &AddressBody) -> Option<Address> {
+    address_at(v, "/address", body)
+}
+
+/// The address in `body`, its problems reported under `at` (`/address`, `/delivery_address`).
+pub(crate) fn address_at(v: &mut Validator, at: &str, body: &AddressBody) -> Option<Address> {
     let country = match body.country.as_deref() {
         None => Some(CountryCode::malaysia()),
-        Some(code) => v.check("/address/country", CountryCode::parse(code)),
+        Some(code) => v.check(format!("{at}/country"), CountryCode::parse(code)),
     };
     let postcode = match &country {
         Some(country) => v.check(
-            "/address/postcode",
+            format!("{at}/postcode"),
             Postcode::parse_for(country, &body.postcode),
         ),
-        None => v.check("/address/postcode", Postcode::parse(&body.postcode)),
+        None => v.check(format!("{at}/postcode"), Postcode::parse(&body.postcode)),
     };
-    let state = v.check("/address/state", StateCode::parse(&body.state));
+    let state = v.check(format!("{at}/state"), StateCode::parse(&body.state));
     let (country, postcode, state) = (country?, postcode?, state?);
     v.check(
-        "/address",
+        at,
         Address::new(
             body.lines.clone(),
             body.city.clone(),

@@ -28,7 +28,9 @@ use crate::{
 pub(crate) use body::CustomerDetailsBody;
 use body::{ContactBody, InteractionBody, LoseBody, MoveBody, OpportunityBody};
 // The auditor's time travel shows a customer of the past as this route shows one today.
+pub(crate) use body::{AddressBody, address_at};
 pub(super) use view::CustomerView;
+pub(crate) use view::address as address_view;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -81,7 +81,7 @@ pub struct OpportunityView {
     pub lost_reason: Option<String>,
 }
 
-fn address(a: &Address) -> AddressBody {
+pub(crate) fn address(a: &Address) -> AddressBody {
     AddressBody {
         lines: a.lines().to_vec(),
         city: a.city().to_owned(),

@@ -1,0 +1,166 @@
+//! The store on both databases, objects in a temporary folder.
+#![allow(clippy::unwrap_used)]
+
+use chrono::{NaiveDate, TimeZone as _, Utc};
+use niaga_store::{Backend, testing::fresh_database};
+use sha2::Digest as _;
+
+use super::*;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn signature(bytes: &[u8]) -> NewDocument {
+    NewDocument {
+        kind: SIGNATURE_IMAGE,
+        document_id: "do-1".into(),
+        version: 4,
+        media_type: "image/png",
+        issued_on: day(2026, 6, 1),
+        bytes: bytes.to_vec(),
+    }
+}
+
+async fn store(backend: Backend) -> (DocumentStore, tempfile::TempDir) {
+    let db = fresh_database(backend).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    (DocumentStore::local(db, dir.path()).unwrap(), dir)
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, 1, 2, 0, 0).unwrap()
+}
+
+async fn a_stored_document_reads_back_with_its_metadata(backend: Backend) {
+    let (store, dir) = store(backend).await;
+    let stored = store.put(signature(b"png bytes"), now()).await.unwrap();
+    assert_eq!(stored.sha256, hex::encode(Sha256::digest(b"png bytes")));
+    assert_eq!(stored.retention_until, day(2033, 12, 31));
+    assert_eq!(stored.size_bytes, 9);
+    assert!(
+        dir.path()
+            .join(DocumentStore::object_location(&stored.sha256))
+            .is_file()
+    );
+    let (found, bytes) = store.get(stored.key).await.unwrap();
+    assert_eq!((found, bytes), (stored.clone(), b"png bytes".to_vec()));
+    // The same bytes again: a second row, the same object.
+    let again = store.put(signature(b"png bytes"), now()).await.unwrap();
+    assert_ne!(again.key, stored.key);
+    assert_eq!(again.sha256, stored.sha256);
+    assert_eq!(
+        store
+            .for_document(SIGNATURE_IMAGE, "do-1")
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+async fn deleting_before_the_retention_date_or_under_legal_hold_is_refused(backend: Backend) {
+    let (store, dir) = store(backend).await;
+    let stored = store.put(signature(b"kept"), now()).await.unwrap();
+    let object = dir
+        .path()
+        .join(DocumentStore::object_location(&stored.sha256));
+
+    let refused = store.delete(stored.key, day(2033, 12, 31)).await;
+    assert!(
+        matches!(refused, Err(DocumentError::Retained { until, .. }) if until == day(2033, 12, 31)),
+        "{refused:?}"
+    );
+    store.set_legal_hold(stored.key, true).await.unwrap();
+    let held = store.delete(stored.key, day(2040, 1, 1)).await;
+    assert!(
+        matches!(held, Err(DocumentError::LegalHold(k)) if k == stored.key),
+        "{held:?}"
+    );
+    assert!(object.is_file());
+
+    store.set_legal_hold(stored.key, false).await.unwrap();
+    store.delete(stored.key, day(2034, 1, 1)).await.unwrap();
+    assert!(matches!(
+        store.find(stored.key).await,
+        Err(DocumentError::NotFound(_))
+    ));
+    assert!(!object.exists());
+}
+
+async fn verify_names_an_altered_or_missing_object_and_get_refuses_it(backend: Backend) {
+    let (store, dir) = store(backend).await;
+    let intact = store.put(signature(b"intact"), now()).await.unwrap();
+    let altered = store.put(signature(b"original"), now()).await.unwrap();
+    let missing = store.put(signature(b"lost"), now()).await.unwrap();
+    assert_eq!(
+        store.verify_all().await.unwrap(),
+        Verification {
+            checked: 3,
+            broken: vec![]
+        }
+    );
+
+    std::fs::write(
+        dir.path()
+            .join(DocumentStore::object_location(&altered.sha256)),
+        b"forged",
+    )
+    .unwrap();
+    std::fs::remove_file(
+        dir.path()
+            .join(DocumentStore::object_location(&missing.sha256)),
+    )
+    .unwrap();
+
+    let verification = store.verify_all().await.unwrap();
+    assert_eq!(verification.checked, 3);
+    let broken: Vec<_> = verification.broken.iter().map(|b| b.key).collect();
+    let mut expected = vec![altered.key, missing.key];
+    expected.sort();
+    assert_eq!(broken, expected);
+    assert!(
+        verification
+            .broken
+            .iter()
+            .any(|b| b.problem.contains("hashes to"))
+    );
+    assert!(
+        verification
+            .broken
+            .iter()
+            .any(|b| b.problem.contains("missing"))
+    );
+    assert!(matches!(
+        store.get(altered.key).await,
+        Err(DocumentError::Tampered { .. })
+    ));
+    assert!(store.get(intact.key).await.is_ok());
+}
+
+macro_rules! on_both_backends {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    super::$test(niaga_store::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    super::$test(niaga_store::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    a_stored_document_reads_back_with_its_metadata,
+    deleting_before_the_retention_date_or_under_legal_hold_is_refused,
+    verify_names_an_altered_or_missing_object_and_get_refuses_it,
+);
