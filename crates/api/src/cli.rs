@@ -304,7 +304,7 @@ pub async fn projections_rebuild(
     for projection in chosen {
         let started = std::time::Instant::now();
         let shown = std::sync::Mutex::new(std::time::Instant::now());
-        let applied = niaga_projections::rebuild::rebuild(projection.as_ref(), &db, &|p| {
+        let done = niaga_projections::rebuild::rebuild(projection.as_ref(), &db, &|p| {
             let mut last = shown
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -316,9 +316,7 @@ pub async fn projections_rebuild(
         .await
         .with_context(|| format!("cannot rebuild {}", projection.name()))?;
         let seconds = started.elapsed().as_secs_f64();
-        let position = niaga_projections::checkpoint::load(&db, projection.name())
-            .await?
-            .position;
+        let (position, applied) = (done.position, done.applied);
         report(&format!(
             "{}: rebuilt to position {position} in {seconds:.1} s ({:.0} positions/s), \
              {applied} events of its aggregates applied",

@@ -37,13 +37,14 @@ pub struct Progress {
     pub head: i64,
 }
 
-/// Rebuilds `projection` from position 0 and switches over to the result. Returns how many
-/// events it applied. `progress` is called after every batch.
+/// Rebuilds `projection` from position 0 and switches over to the result. Returns where it
+/// ended: the events it applied and the position its checkpoint now stands at. `progress` is
+/// called after every batch.
 pub async fn rebuild(
     projection: &dyn Projection,
     db: &Database,
     progress: &(dyn Fn(Progress) + Send + Sync),
-) -> Result<u64, ProjectionError> {
+) -> Result<Progress, ProjectionError> {
     let tables = projection.tables();
     if tables.is_empty() {
         return Err(refused(projection, "it declares no tables"));
@@ -85,12 +86,13 @@ pub async fn rebuild(
     checkpoint::advance(&mut tx, projection.name(), cursor).await?;
     tx.commit().await?;
     shadow.clean_up().await?;
-    progress(Progress {
+    let done = Progress {
         applied,
         position: cursor.position,
         head,
-    });
-    Ok(applied)
+    };
+    progress(done);
+    Ok(done)
 }
 
 /// Applies every event `filter` wants after `cursor` in `tx`, moving `cursor`.

@@ -356,7 +356,10 @@ async fn rebuilding_from_the_first_event_gives_the_same_figures(db: Database) {
         .unwrap();
 
     // As an operator rebuilds it: into fresh tables, then switched over.
-    let read = rebuild::rebuild(&Pipeline, &db, &|_| {}).await.unwrap();
+    let read = rebuild::rebuild(&Pipeline, &db, &|_| {})
+        .await
+        .unwrap()
+        .applied;
     assert!(read >= 20, "every event read again: {read}");
     assert_eq!(figures(&db).await, before);
     let acme_after = pipeline::open_for_customer(&db, &book.acme.to_string(), 20)

@@ -23,11 +23,8 @@ impl StoredJson {
     /// The document of a value.
     pub fn from_value(value: &Value) -> Self {
         // A Value always serialises, and always to one JSON document.
-        Self::from_text(value.to_string()).unwrap_or_else(|_| Self::null())
-    }
-
-    fn null() -> Self {
-        Self(RawValue::NULL.to_owned())
+        serde_json::value::to_raw_value(value)
+            .map_or_else(|_| Self(RawValue::NULL.to_owned()), Self)
     }
 
     /// The JSON text.
