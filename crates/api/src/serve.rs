@@ -1,6 +1,6 @@
 //! `niaga serve`: start-up, listening and graceful shutdown.
 
-use std::{net::SocketAddr, time::Duration, time::Instant};
+use std::{net::SocketAddr, sync::Arc, time::Duration, time::Instant};
 
 use anyhow::Context;
 use niaga_store::Database;
@@ -44,16 +44,36 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     );
     let rental_policy = config.rental_policy()?;
     let late_fees = rental_policy.late_fees;
+    let documents = config.document_store(db.clone())?;
+    let company = config.company()?;
+    let committed = Arc::new(tokio::sync::Notify::new());
+    // The submitter's events wake the read models as every command's do.
+    let einvoicing = config
+        .einvoicing(db.clone(), documents.clone(), company.as_ref())?
+        .map(|submitter| Arc::new(submitter.notify_on_commit(committed.clone())));
     let options = AppOptions {
         rental_policy,
         purchasing_policy: config.purchasing_policy()?,
-        documents: Some(config.document_store(db.clone())?),
+        documents: Some(documents),
         signing: config.signing(),
+        company,
+        einvoicing: einvoicing.clone(),
+        lhdn_portal_url: config.lhdn_portal_url.clone(),
+        committed,
         clock: Clock::default(),
     };
     let state = AppState::with_options(db.clone(), auth, options);
     // Read models follow the feed in the background, woken by every command's commit.
     let projectors = niaga_projections::runner::spawn_all(&db, state.committed());
+    // Issued documents go to LHDN; with several instances, the lease lets one of them send.
+    let submitter = einvoicing.map(|submitter| {
+        tracing::info!("LHDN submitter on");
+        submitter.spawn(
+            format!("serve-{}", uuid::Uuid::now_v7()),
+            state.committed().clone(),
+            Duration::from_secs(3),
+        )
+    });
     // The daily jobs; with several instances, the job's lease lets one of them run it.
     let scheduler = niaga_scheduler::spawn(
         niaga_scheduler::Schedule::default(),
@@ -72,6 +92,9 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     .await
     .context("the HTTP server failed")?;
     scheduler.abort();
+    if let Some(submitter) = submitter {
+        submitter.abort();
+    }
     for projector in projectors {
         projector.abort();
     }

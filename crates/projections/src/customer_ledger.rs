@@ -163,7 +163,11 @@ impl Projection for CustomerLedger {
             InvoiceEvent::InvoiceDrafted(_)
             | InvoiceEvent::InvoiceDraftAmended(_)
             | InvoiceEvent::InvoiceVoided(_)
-            | InvoiceEvent::InvoiceValidatedByLhdn(_) => return Ok(()),
+            | InvoiceEvent::InvoiceValidatedByLhdn(_)
+            | InvoiceEvent::EInvoiceSubmissionStarted(_)
+            | InvoiceEvent::EInvoiceAccepted(_)
+            | InvoiceEvent::EInvoiceRejected(_)
+            | InvoiceEvent::NoteValidatedByLhdn(_) => return Ok(()),
         };
         record(tx, &entry).await
     }

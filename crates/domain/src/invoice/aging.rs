@@ -225,7 +225,11 @@ impl Receivable {
             | E::InvoiceDraftAmended(_)
             | E::InvoiceIssued(_)
             | E::InvoiceVoided(_)
-            | E::InvoiceValidatedByLhdn(_) => return Ok(()),
+            | E::InvoiceValidatedByLhdn(_)
+            | E::EInvoiceSubmissionStarted(_)
+            | E::EInvoiceAccepted(_)
+            | E::EInvoiceRejected(_)
+            | E::NoteValidatedByLhdn(_) => return Ok(()),
         };
         self.moved(on, change)
     }
