@@ -121,9 +121,14 @@ pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, StartError> 
             trust,
             state: loaded.state,
             // A clock moved at run time outlives a restart.
-            clock_offset: loaded
-                .clock_offset
-                .unwrap_or(TimeDelta::seconds(config.clock_offset_seconds)),
+            clock_offset: match loaded.clock_offset {
+                Some(offset) => offset,
+                None => TimeDelta::try_seconds(config.clock_offset_seconds)
+                    .filter(|offset| offset.abs() <= TimeDelta::days(36_500))
+                    .ok_or_else(|| {
+                        ConfigError::Invalid("clock_offset_seconds is beyond 100 years".into())
+                    })?,
+            },
             writer: sender,
             base_url: format!("http://{address}"),
         },
@@ -193,8 +198,14 @@ impl RunningSandbox {
     }
 
     /// Moves the sandbox clock (issue-time checks, the 72-hour windows, token expiry).
+    ///
+    /// # Panics
+    /// If the clock would end up more than 100 years from the system clock: a test bug.
     pub fn advance_clock(&self, by: TimeDelta) {
-        self.sandbox.advance_clock(by);
+        #[allow(clippy::expect_used)] // A test's own mistake, said as plainly as possible.
+        self.sandbox
+            .advance_clock(by)
+            .expect("the sandbox clock may move at most 100 years");
     }
 
     /// Adds a fault rule at run time.

@@ -68,9 +68,10 @@ impl Sandbox {
             clock: SandboxClock::new(parts.clock_offset),
             limiter: RateLimiter::new(config.rate_limits.clone()),
             faults: Faults::new(config.faults.clone()),
-            token_lifetime: TimeDelta::seconds(
-                i64::try_from(config.token_lifetime_seconds).unwrap_or(i64::MAX / 1000),
-            ),
+            token_lifetime: i64::try_from(config.token_lifetime_seconds)
+                .ok()
+                .and_then(TimeDelta::try_seconds)
+                .unwrap_or(TimeDelta::MAX),
             validation_delay: Duration::from_millis(config.validation_delay_ms),
             arithmetic: config.arithmetic,
             structure_errors: config.structure_errors,
@@ -100,10 +101,17 @@ impl Sandbox {
         }
     }
 
-    pub(crate) fn advance_clock(&self, by: TimeDelta) -> TimeDelta {
+    /// Moves the clock; refused (`None`) if the new offset is beyond ±100 years, which no
+    /// test needs and which would overflow date arithmetic.
+    pub(crate) fn advance_clock(&self, by: TimeDelta) -> Option<TimeDelta> {
+        let limit = TimeDelta::days(36_500);
+        let offset = self.clock.offset().checked_add(&by)?;
+        if offset.abs() > limit {
+            return None;
+        }
         let offset = self.clock.advance(by);
         self.persist([Write::clock(offset)]);
-        offset
+        Some(offset)
     }
 
     /// Stops the writer (the caller awaits its task) and pending validations.
@@ -120,7 +128,10 @@ impl Sandbox {
         let key = token_key(&token);
         let session = Session {
             caller,
-            expires_at: self.now() + self.token_lifetime,
+            expires_at: self
+                .now()
+                .checked_add_signed(self.token_lifetime)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
         };
         self.persist([Write::session(&key, &session)]);
         self.state().sessions.insert(key, session);
@@ -148,12 +159,11 @@ impl Sandbox {
         let delay = faults
             .delay_seconds
             .map_or(self.validation_delay, Duration::from_secs);
-        let long_id_after = TimeDelta::seconds(
-            faults
-                .long_id_after_seconds
-                .and_then(|s| i64::try_from(s).ok())
-                .unwrap_or(0),
-        );
+        let long_id_after = faults
+            .long_id_after_seconds
+            .and_then(|s| i64::try_from(s).ok())
+            .and_then(TimeDelta::try_seconds)
+            .unwrap_or(TimeDelta::zero());
         let sandbox = Arc::clone(self);
         let task = tokio::spawn(async move {
             tokio::time::sleep(delay).await;
@@ -226,7 +236,10 @@ impl Sandbox {
         if outcome.is_valid() {
             document.status = Status::Valid;
             document.long_id = Some(ids::long_id());
-            document.long_id_from = Some(now + long_id_after);
+            document.long_id_from = Some(
+                now.checked_add_signed(long_id_after)
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            );
         } else {
             document.status = Status::Invalid;
         }

@@ -50,7 +50,9 @@ async fn advance_clock(
 ) -> Result<Response, ApiError> {
     let advance: Advance = serde_json::from_slice(&body)
         .map_err(|_| ApiError::bad_argument(r#"expected {"advanceSeconds": N}"#))?;
-    sandbox.advance_clock(TimeDelta::seconds(advance.advance_seconds));
+    TimeDelta::try_seconds(advance.advance_seconds)
+        .and_then(|by| sandbox.advance_clock(by))
+        .ok_or_else(|| ApiError::bad_argument("the clock may move at most 100 years"))?;
     Ok(clock_json(&sandbox))
 }
 

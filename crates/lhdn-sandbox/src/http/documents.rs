@@ -252,7 +252,7 @@ fn listing(
     found.truncate(MAX_RESULTS);
     let result: Vec<Value> = found
         .iter()
-        .skip((page - 1) * size)
+        .skip((page - 1).saturating_mul(size))
         .take(size)
         .map(|d| Value::Object(summary::listed(d, &sandbox.registry, now)))
         .collect();

@@ -201,7 +201,7 @@ pub(super) async fn get_submission(
     };
     let page_items: Vec<Value> = documents
         .iter()
-        .skip((page - 1) * size)
+        .skip((page - 1).saturating_mul(size))
         .take(size)
         .map(|d| Value::Object(summary::summary(d, now)))
         .collect();

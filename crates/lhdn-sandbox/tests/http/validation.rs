@@ -240,3 +240,64 @@ async fn a_submission_with_valid_and_invalid_documents_is_partially_valid() {
         .unwrap();
     assert_eq!(inner_codes(taxpayer), ["ERR406"]);
 }
+
+/// The mapped invoice as version 1.0 (unsigned) with a payable amount that does not add up.
+fn unbalanced_v1_0() -> Vec<u8> {
+    let v1_0 = replace(
+        &unsigned_invoice(),
+        "\"listVersionID\":\"1.1\"",
+        "\"listVersionID\":\"1.0\"",
+    );
+    replace(
+        &v1_0,
+        "\"PayableAmount\":[{\"_\":1532.5",
+        "\"PayableAmount\":[{\"_\":1532.6",
+    )
+}
+
+#[tokio::test]
+async fn arithmetic_mismatches_are_warnings_unless_enforced() {
+    let h = Harness::start().await;
+    let token = h.token("supplier").await;
+    let (_, details) = h
+        .submit_and_wait(&token, &unbalanced_v1_0(), "INV-2026-000123")
+        .await;
+    assert_eq!(details["status"], "Valid");
+    let received = h.sandbox.received("INV-2026-000123");
+    assert_eq!(received[0].warnings.len(), 1, "{:?}", received[0].warnings);
+    assert!(received[0].warnings[0].contains("PayableAmount"));
+
+    let h = Harness::with("arithmetic = \"enforce\"").await;
+    let token = h.token("supplier").await;
+    let (_, details) = h
+        .submit_and_wait(&token, &unbalanced_v1_0(), "INV-2026-000123")
+        .await;
+    assert_eq!(details["status"], "Invalid");
+    let step = failed_step(&details);
+    assert_eq!(step["name"], "Step10-Mathematical Validator");
+    assert_eq!(
+        step["error"]["innerError"][0]["propertyName"],
+        "PayableAmount"
+    );
+}
+
+#[tokio::test]
+async fn structure_errors_can_be_reported_by_validation_instead() {
+    let h = Harness::with("structure_errors = \"invalid\"").await;
+    let token = h.token("supplier").await;
+    let bad_date = replace(
+        &signed_invoice(),
+        "\"IssueDate\":[{\"_\":\"2026-06-01\"}]",
+        "\"IssueDate\":[{\"_\":\"01/06/2026\"}]",
+    );
+    let (_, details) = h
+        .submit_and_wait(&token, &bad_date, "INV-2026-000123")
+        .await;
+    assert_eq!(details["status"], "Invalid");
+    let step = failed_step(&details);
+    assert_eq!(step["name"], "Step01-Structure Validator");
+    assert_eq!(
+        step["error"]["innerError"][0]["error"],
+        "DateExpected: #/Invoice[0].IssueDate[0]._"
+    );
+}
