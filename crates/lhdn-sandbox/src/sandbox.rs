@@ -122,7 +122,7 @@ impl Sandbox {
         }
     }
 
-    /// Issues a token for `caller`; returns it and its lifetime in seconds.
+    /// Issues a token for `caller`, valid for the configured lifetime on the sandbox clock.
     pub(crate) fn issue_token(&self, caller: Caller) -> String {
         let token = ids::token();
         let key = token_key(&token);

@@ -51,3 +51,27 @@ async fn state_survives_a_restart_with_a_state_file() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn validations_pending_at_shutdown_run_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sandbox.db");
+    let make = |delay_ms: u64| {
+        let mut config = config("");
+        config.state = StateConfig::Sqlite(path.clone());
+        config.validation_delay_ms = delay_ms;
+        config
+    };
+    let h = Harness::from_config(make(60_000)).await;
+    let token = h.token("supplier").await;
+    let accepted = h
+        .submit(&token, &[(&signed_invoice(), "INV-2026-000123")])
+        .await;
+    let uid = accepted["submissionUid"].as_str().unwrap().to_owned();
+    h.sandbox.shutdown().await;
+
+    let h = Harness::from_config(make(0)).await;
+    let submission = h.wait(&token, &uid).await;
+    assert_eq!(submission["overallStatus"], "Valid");
+    h.sandbox.shutdown().await;
+}
