@@ -180,3 +180,34 @@ async fn over_the_rate_limit_is_429_with_retry_after() {
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(response.headers().contains_key("Retry-After"));
 }
+
+#[tokio::test]
+async fn an_intermediary_may_sign_with_its_own_certificate() {
+    use crate::helpers::{AGENT_TIN, config, unsigned_invoice};
+    use niaga_lhdn::sign::Signer;
+    use niaga_lhdn::testing::TestPki;
+
+    let agent_pki = TestPki::named("Agent CA", AGENT_TIN);
+    let mut config = config("");
+    config.trusted_ca_pem.push(agent_pki.ca_pem.clone());
+    let h = Harness::from_config(config).await;
+    let signed = Signer::with_clock(agent_pki.identity(), crate::helpers::sandbox_start())
+        .sign(&unsigned_invoice())
+        .unwrap();
+
+    let response = h.login_response("agent", "a-one", Some(SUPPLIER_TIN)).await;
+    let body: Value = response.json().await.unwrap();
+    let agent = body["access_token"].as_str().unwrap().to_owned();
+    let (_, details) = h.submit_and_wait(&agent, &signed, "INV-2026-000123").await;
+    assert_eq!(details["status"], "Valid", "{details}");
+
+    // The supplier itself may not submit a document signed with the agent's certificate.
+    let supplier = h.token("supplier").await;
+    let other = crate::helpers::replace(&signed, "INV-2026-000123", "INV-2026-000999");
+    let (_, details) = h
+        .submit_and_wait(&supplier, &other, "INV-2026-000999")
+        .await;
+    assert_eq!(details["status"], "Invalid");
+    let codes = crate::helpers::inner_codes(crate::helpers::failed_step(&details));
+    assert!(codes.contains(&"DS311".to_owned()), "{codes:?}");
+}
