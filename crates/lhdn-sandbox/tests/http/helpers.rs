@@ -196,6 +196,15 @@ impl Harness {
         (uuid, details)
     }
 
+    /// Submits the fixture invoice INV-2026-000123, expects it Valid; returns its uuid.
+    pub async fn valid_invoice(&self, token: &str) -> String {
+        let (uuid, details) = self
+            .submit_and_wait(token, &signed_invoice(), "INV-2026-000123")
+            .await;
+        assert_eq!(details["status"], "Valid", "{details}");
+        uuid
+    }
+
     pub async fn details(&self, token: &str, uuid: &str) -> Value {
         let response = self
             .get(token, &format!("/api/v1.0/documents/{uuid}/details"))

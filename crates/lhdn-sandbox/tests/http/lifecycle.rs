@@ -4,9 +4,7 @@ use chrono::TimeDelta;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{
-    Harness, replace, signed_credit_note, signed_invoice, signed_invoice_numbered,
-};
+use crate::helpers::{Harness, replace, signed_credit_note, signed_invoice_numbered};
 
 async fn error_code(response: reqwest::Response) -> (StatusCode, String) {
     let status = response.status();
@@ -24,9 +22,7 @@ async fn error_code(response: reqwest::Response) -> (StatusCode, String) {
 async fn the_issuer_cancels_within_72_hours_and_not_after() {
     let h = Harness::start().await;
     let token = h.token("supplier").await;
-    let (first, _) = h
-        .submit_and_wait(&token, &signed_invoice(), "INV-2026-000123")
-        .await;
+    let first = h.valid_invoice(&token).await;
     let (second, _) = h
         .submit_and_wait(
             &token,
@@ -73,9 +69,7 @@ async fn the_receiver_requests_rejection_once_and_the_document_stays_valid() {
     let h = Harness::start().await;
     let supplier = h.token("supplier").await;
     let buyer = h.token("buyer").await;
-    let (uuid, _) = h
-        .submit_and_wait(&supplier, &signed_invoice(), "INV-2026-000123")
-        .await;
+    let uuid = h.valid_invoice(&supplier).await;
 
     // The buyer may not cancel, the supplier may not reject.
     let response = h.change_state(&buyer, &uuid, "cancelled", "not ours").await;
@@ -118,9 +112,7 @@ async fn the_receiver_requests_rejection_once_and_the_document_stays_valid() {
 async fn an_invoice_with_a_valid_note_cannot_be_cancelled() {
     let h = Harness::start().await;
     let token = h.token("supplier").await;
-    let (invoice, _) = h
-        .submit_and_wait(&token, &signed_invoice(), "INV-2026-000123")
-        .await;
+    let invoice = h.valid_invoice(&token).await;
     let (note, details) = h
         .submit_and_wait(&token, &signed_credit_note(&invoice), "CN-2026-000007")
         .await;
@@ -149,9 +141,7 @@ async fn an_invoice_with_a_valid_note_cannot_be_cancelled() {
 async fn a_state_change_needs_a_reason_json_and_a_valid_document() {
     let h = Harness::start().await;
     let token = h.token("supplier").await;
-    let (uuid, _) = h
-        .submit_and_wait(&token, &signed_invoice(), "INV-2026-000123")
-        .await;
+    let uuid = h.valid_invoice(&token).await;
     let response = h.change_state(&token, &uuid, "cancelled", "").await;
     assert_eq!(
         error_code(response).await,

@@ -108,9 +108,7 @@ async fn recent_and_search_filter_by_direction_status_and_dates() {
     let h = Harness::start().await;
     let supplier = h.token("supplier").await;
     let buyer = h.token("buyer").await;
-    let (uuid, _) = h
-        .submit_and_wait(&supplier, &signed_invoice(), "INV-2026-000123")
-        .await;
+    let uuid = h.valid_invoice(&supplier).await;
 
     let sent = json(
         h.get(
