@@ -211,7 +211,12 @@ impl Sandbox {
                 serde_json::from_str(&document.raw).unwrap_or(serde_json::Value::Null);
             let signature = SignatureSettings {
                 trust: self.trust.clone(),
-                intermediary_tin: document.submitter.intermediary_tin.clone(),
+                intermediary: document
+                    .submitter
+                    .intermediary_tin
+                    .as_ref()
+                    .and_then(|tin| self.registry.get(tin))
+                    .map(|i| (i.tin.clone(), i.id_value.clone())),
             };
             validate::run(
                 &Document {

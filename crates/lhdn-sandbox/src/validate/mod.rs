@@ -199,7 +199,12 @@ pub(crate) fn run(document: &Document<'_>, context: &Context<'_>) -> Outcome {
         ),
         (
             Step::Signature,
-            signature::check(document.bytes, document.facts, context.signature),
+            signature::check(
+                document.bytes,
+                document.json,
+                document.facts,
+                context.signature,
+            ),
         ),
         (
             Step::References,

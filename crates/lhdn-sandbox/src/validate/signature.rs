@@ -1,25 +1,35 @@
 //! The signature validator for versions 1.1 and 1.3: our verifier (`niaga_lhdn::verify`),
 //! which names each failed check by LHDN's DS code, with the configured trusted CAs. The
 //! certificate must be the issuer's or, for a document submitted by an intermediary, may be
-//! the intermediary's own (LHDN.md §3.1).
+//! the intermediary's own (LHDN.md §3.1). The verifier checks the certificate's TIN (DS311);
+//! its SERIALNUMBER must also be that taxpayer's registration number (DS312), checked here.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use niaga_lhdn::codes::SignatureCode;
+use niaga_lhdn::sign::{SERIAL_NUMBER, SigningCertificate, attribute_text};
 use niaga_lhdn::verify::{Outcome, Report, TrustAnchors, VerifyOptions, verify};
+use serde_json::Value;
 
 use super::Finding;
 use super::structure::is_signed_version;
-use crate::ubl::Facts;
+use crate::ubl::{self, Facts};
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SignatureSettings {
     pub(crate) trust: TrustAnchors,
-    /// The intermediary that submitted the document, if one did.
-    pub(crate) intermediary_tin: Option<String>,
+    /// The intermediary that submitted the document, if one did: TIN and registration number.
+    pub(crate) intermediary: Option<(String, String)>,
 }
 
 const SIGNATURE_PATH: &str = "Invoice.UBLExtensions.UBLExtensions.ExtensionContent.UBLDocumentSignatures.SignatureInformation.Signature";
 
-pub(crate) fn check(bytes: &[u8], facts: &Facts, settings: &SignatureSettings) -> Vec<Finding> {
+pub(crate) fn check(
+    bytes: &[u8],
+    document: &Value,
+    facts: &Facts,
+    settings: &SignatureSettings,
+) -> Vec<Finding> {
     if !is_signed_version(&facts.version) {
         return Vec::new();
     }
@@ -32,16 +42,46 @@ pub(crate) fn check(bytes: &[u8], facts: &Facts, settings: &SignatureSettings) -
             },
         )
     };
-    let mut result = report(&facts.issuer().tin);
-    if let Some(intermediary) = &settings.intermediary_tin
+    let issuer = facts.issuer();
+    let mut result = report(&issuer.tin);
+    let mut registration = issuer.id_value.as_deref();
+    if let Some((tin, brn)) = &settings.intermediary
         && result.failed(SignatureCode::Ds311)
     {
-        let theirs = report(intermediary);
+        let theirs = report(tin);
         if !theirs.failed(SignatureCode::Ds311) {
             result = theirs;
+            registration = Some(brn);
         }
     }
-    findings(&result)
+    let mut found = findings(&result);
+    if let Some(finding) = registration_number(document, registration) {
+        found.push(finding);
+    }
+    found
+}
+
+const CERTIFICATE: &str = "UBLExtensions/UBLExtension/ExtensionContent/UBLDocumentSignatures/SignatureInformation/Signature/KeyInfo/X509Data/X509Certificate";
+
+/// DS312: the certificate's SERIALNUMBER is not the signer's registration number. Silent
+/// when the certificate cannot be read: the verifier reports that (DS305).
+fn registration_number(document: &Value, expected: Option<&str>) -> Option<Finding> {
+    let certificate = ubl::invoice(document).and_then(|i| ubl::text(i, CERTIFICATE))?;
+    let der = STANDARD.decode(certificate).ok()?;
+    let certificate = SigningCertificate::from_der(&der).ok()?;
+    let serial_number = attribute_text(
+        certificate.parsed().tbs_certificate().subject(),
+        SERIAL_NUMBER,
+    )?;
+    (Some(serial_number.as_str()) != expected).then(|| {
+        Finding::new(
+            "DS312",
+            format!(
+                "Certificate SERIALNUMBER {serial_number} is not the signer's registration number"
+            ),
+        )
+        .at("X509Certificate", SIGNATURE_PATH)
+    })
 }
 
 fn findings(report: &Report) -> Vec<Finding> {
@@ -90,7 +130,8 @@ mod tests {
             version: "1.0".into(),
             ..Facts::default()
         };
-        assert!(check(b"{}", &facts, &SignatureSettings::default()).is_empty());
+        let document = serde_json::json!({});
+        assert!(check(b"{}", &document, &facts, &SignatureSettings::default()).is_empty());
     }
 
     #[test]
@@ -100,7 +141,8 @@ mod tests {
             ..Facts::default()
         };
         let document = br#"{"Invoice":[{"ID":[{"_":"X"}]}]}"#;
-        let codes: Vec<String> = check(document, &facts, &SignatureSettings::default())
+        let json: Value = serde_json::from_slice(document).unwrap();
+        let codes: Vec<String> = check(document, &json, &facts, &SignatureSettings::default())
             .into_iter()
             .map(|f| f.code)
             .collect();

@@ -181,8 +181,8 @@ async fn over_the_rate_limit_is_429_with_retry_after() {
     assert!(response.headers().contains_key("Retry-After"));
 }
 
-#[tokio::test]
-async fn an_intermediary_may_sign_with_its_own_certificate() {
+/// A sandbox trusting the test PKI and an agent's own PKI, and a document it signed.
+async fn agent_signing(agent_brn: &str) -> (Harness, Vec<u8>) {
     use crate::helpers::{AGENT_TIN, config, unsigned_invoice};
     use niaga_lhdn::sign::Signer;
     use niaga_lhdn::testing::TestPki;
@@ -190,14 +190,28 @@ async fn an_intermediary_may_sign_with_its_own_certificate() {
     let agent_pki = TestPki::named("Agent CA", AGENT_TIN);
     let mut config = config("");
     config.trusted_ca_pem.push(agent_pki.ca_pem.clone());
-    let h = Harness::from_config(config).await;
+    for taxpayer in &mut config.taxpayers {
+        if taxpayer.tin == AGENT_TIN {
+            taxpayer.id_value = agent_brn.to_owned();
+        }
+    }
     let signed = Signer::with_clock(agent_pki.identity(), crate::helpers::sandbox_start())
         .sign(&unsigned_invoice())
         .unwrap();
+    (Harness::from_config(config).await, signed)
+}
 
+async fn agent_token(h: &Harness) -> String {
     let response = h.login_response("agent", "a-one", Some(SUPPLIER_TIN)).await;
     let body: Value = response.json().await.unwrap();
-    let agent = body["access_token"].as_str().unwrap().to_owned();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_intermediary_may_sign_with_its_own_certificate() {
+    // The test PKI's certificates carry the BRN 202001234567.
+    let (h, signed) = agent_signing("202001234567").await;
+    let agent = agent_token(&h).await;
     let (_, details) = h.submit_and_wait(&agent, &signed, "INV-2026-000123").await;
     assert_eq!(details["status"], "Valid", "{details}");
 
@@ -210,4 +224,14 @@ async fn an_intermediary_may_sign_with_its_own_certificate() {
     assert_eq!(details["status"], "Invalid");
     let codes = crate::helpers::inner_codes(crate::helpers::failed_step(&details));
     assert!(codes.contains(&"DS311".to_owned()), "{codes:?}");
+}
+
+#[tokio::test]
+async fn a_certificate_serial_number_other_than_the_signers_brn_is_ds312() {
+    let (h, signed) = agent_signing("201501000001").await;
+    let agent = agent_token(&h).await;
+    let (_, details) = h.submit_and_wait(&agent, &signed, "INV-2026-000123").await;
+    assert_eq!(details["status"], "Invalid");
+    let codes = crate::helpers::inner_codes(crate::helpers::failed_step(&details));
+    assert_eq!(codes, ["DS312"]);
 }
