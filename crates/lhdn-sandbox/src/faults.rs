@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::endpoint::Endpoint;
 
-/// (No `deny_unknown_fields`: serde cannot combine it with the flattened action.)
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(try_from = "RawFaultRule")]
 pub struct FaultRule {
     /// `None`: every MyInvois endpoint. Ignored by `slow_validation` and `late_long_id`,
     /// which act on the validation of the next submissions.
@@ -28,6 +28,79 @@ impl FaultRule {
             action,
             times,
         }
+    }
+}
+
+/// A rule as written (TOML or JSON): every key of every action, unknown keys refused, which
+/// serde cannot do through the flattened `action` (a typo such as `time = 1` would otherwise
+/// make a one-off fault permanent).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFaultRule {
+    #[serde(default)]
+    endpoint: Option<Endpoint>,
+    action: ActionName,
+    status: Option<u16>,
+    seconds: Option<u64>,
+    then: Option<FailMode>,
+    #[serde(default)]
+    times: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ActionName {
+    Status,
+    Maintenance,
+    SlowValidation,
+    LateLongId,
+    AcceptThenFail,
+}
+
+impl TryFrom<RawFaultRule> for FaultRule {
+    type Error = String;
+
+    fn try_from(raw: RawFaultRule) -> Result<Self, String> {
+        let (needs, action) = match raw.action {
+            ActionName::Status => (
+                "status",
+                raw.status
+                    .filter(|s| (500..=599).contains(s))
+                    .map(|status| FaultAction::Status { status }),
+            ),
+            ActionName::Maintenance => ("", Some(FaultAction::Maintenance)),
+            ActionName::SlowValidation => (
+                "seconds",
+                raw.seconds
+                    .map(|seconds| FaultAction::SlowValidation { seconds }),
+            ),
+            ActionName::LateLongId => (
+                "seconds",
+                raw.seconds
+                    .map(|seconds| FaultAction::LateLongId { seconds }),
+            ),
+            ActionName::AcceptThenFail => (
+                "then",
+                raw.then.map(|then| FaultAction::AcceptThenFail { then }),
+            ),
+        };
+        let given = [
+            ("status", raw.status.is_some()),
+            ("seconds", raw.seconds.is_some()),
+            ("then", raw.then.is_some()),
+        ];
+        if let Some((key, _)) = given.iter().find(|(key, given)| *given && *key != needs) {
+            return Err(format!("`{key}` does not belong to this action"));
+        }
+        let action = action.ok_or_else(|| match needs {
+            "status" => "`status` (500 to 599) is required".to_owned(),
+            key => format!("`{key}` is required"),
+        })?;
+        Ok(Self {
+            endpoint: raw.endpoint,
+            action,
+            times: raw.times,
+        })
     }
 }
 
@@ -206,5 +279,33 @@ mod tests {
         );
         assert_eq!(rules.faults[1].endpoint, None);
         assert_eq!(rules.faults[1].times, None);
+    }
+
+    #[test]
+    fn unknown_missing_and_misplaced_keys_are_refused() {
+        let parse =
+            |text: &str| toml::from_str::<FaultRule>(text).map_err(|e| e.message().to_owned());
+        assert!(
+            parse("action = \"maintenance\"\ntime = 1")
+                .unwrap_err()
+                .contains("unknown field")
+        );
+        assert_eq!(
+            parse("action = \"status\""),
+            Err("`status` (500 to 599) is required".into())
+        );
+        assert_eq!(
+            parse("action = \"maintenance\"\nseconds = 3"),
+            Err("`seconds` does not belong to this action".into())
+        );
+        let rule = FaultRule::new(
+            Some(Endpoint::Raw),
+            FaultAction::AcceptThenFail {
+                then: FailMode::Drop,
+            },
+            Some(2),
+        );
+        let json = serde_json::to_string(&rule).unwrap();
+        assert_eq!(serde_json::from_str::<FaultRule>(&json).unwrap(), rule);
     }
 }

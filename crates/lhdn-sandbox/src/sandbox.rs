@@ -270,18 +270,18 @@ impl Sandbox {
 
 impl Sandbox {
     /// Every accepted document with this envelope `codeNumber` or document `ID` (all of
-    /// them for `None`), oldest first.
+    /// them for `None`), in the order they were received.
     pub(crate) fn received(&self, internal_id: Option<&str>) -> Vec<crate::ReceivedDocument> {
         let state = self.state();
-        let mut found: Vec<crate::ReceivedDocument> = state
-            .documents
-            .values()
+        let mut submissions: Vec<&crate::state::Submission> = state.submissions.values().collect();
+        submissions.sort_by_key(|s| s.received_at);
+        submissions
+            .into_iter()
+            .flat_map(|s| state.documents_of(s))
             .filter(|d| {
                 internal_id.is_none_or(|id| d.code_number == id || d.facts.internal_id == id)
             })
             .map(crate::ReceivedDocument::from)
-            .collect();
-        found.sort_by(|a, b| a.received_at.cmp(&b.received_at).then(a.uuid.cmp(&b.uuid)));
-        found
+            .collect()
     }
 }
