@@ -167,7 +167,8 @@ impl Projection for CustomerLedger {
             | InvoiceEvent::EInvoiceSubmissionStarted(_)
             | InvoiceEvent::EInvoiceAccepted(_)
             | InvoiceEvent::EInvoiceRejected(_)
-            | InvoiceEvent::NoteValidatedByLhdn(_) => return Ok(()),
+            | InvoiceEvent::NoteValidatedByLhdn(_)
+            | InvoiceEvent::EInvoiceResubmissionRequested(_) => return Ok(()),
         };
         record(tx, &entry).await
     }

@@ -150,6 +150,7 @@ impl Projection for InvoiceList {
                 | InvoiceEvent::EInvoiceAccepted(_)
                 | InvoiceEvent::EInvoiceRejected(_)
                 | InvoiceEvent::NoteValidatedByLhdn(_)
+                | InvoiceEvent::EInvoiceResubmissionRequested(_)
         ) {
             return Ok(());
         }
@@ -184,7 +185,8 @@ impl Projection for InvoiceList {
             | InvoiceEvent::EInvoiceSubmissionStarted(_)
             | InvoiceEvent::EInvoiceAccepted(_)
             | InvoiceEvent::EInvoiceRejected(_)
-            | InvoiceEvent::NoteValidatedByLhdn(_) => {}
+            | InvoiceEvent::NoteValidatedByLhdn(_)
+            | InvoiceEvent::EInvoiceResubmissionRequested(_) => {}
             InvoiceEvent::InvoiceDraftAmended(e) => row.total_sen = sen(e.totals.payable())?,
             InvoiceEvent::InvoiceIssued(e) => {
                 row.number = Some(e.number.to_string());

@@ -195,6 +195,14 @@ impl Projection for LhdnDocuments {
                 let validation = (e.document_uuid, e.long_id, e.validated_at);
                 validated(tx, e.note_id.to_string(), validation, position).await?;
             }
+            InvoiceEvent::EInvoiceResubmissionRequested(e) => exec!(
+                tx,
+                "UPDATE lhdn_documents SET status = $2, updated_position = $3 \
+                 WHERE document_id = $1",
+                document_id(stream_id, e.note_id),
+                PENDING,
+                position,
+            )?,
             InvoiceEvent::InvoiceCancelled(_) => exec!(
                 tx,
                 "UPDATE lhdn_documents SET status = $2, updated_position = $3 \

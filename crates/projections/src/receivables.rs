@@ -218,7 +218,8 @@ impl Projection for Receivables {
             | InvoiceEvent::EInvoiceSubmissionStarted(_)
             | InvoiceEvent::EInvoiceAccepted(_)
             | InvoiceEvent::EInvoiceRejected(_)
-            | InvoiceEvent::NoteValidatedByLhdn(_) => return Ok(()),
+            | InvoiceEvent::NoteValidatedByLhdn(_)
+            | InvoiceEvent::EInvoiceResubmissionRequested(_) => return Ok(()),
         }
         let kept = load(tx, &event.stream.stream_id).await?;
         // A stream's positions grow with its versions, so an event at or below the last one

@@ -12,9 +12,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
+use niaga_domain::invoice::{Invoice, InvoiceCommand, RequestEInvoiceResubmission};
+
 use crate::{
     app::AppState,
-    auth::{ANY_STAFF, CurrentUser},
+    auth::{ANY_STAFF, CurrentUser, FINANCE_WRITE},
+    command::{CommandAccepted, CommandMeta},
     error::{ApiError, Problem, Result},
     extract::{Path, Query},
     http::{catch_up::caught_up, page_cursor},
@@ -24,6 +27,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_lhdn_documents))
         .routes(routes!(get_lhdn_document))
+        .routes(routes!(resubmit_lhdn_document))
 }
 
 /// A document's status with LHDN.
@@ -230,4 +234,50 @@ async fn get_lhdn_document(
         .map_err(ApiError::internal)?
         .ok_or_else(|| ApiError::NotFound("document".into()))?;
     Ok(axum::Json(LhdnDocumentView::of(&state, document)))
+}
+
+/// Submit a document LHDN rejected or found invalid again, once what LHDN objected to is
+/// fixed (the customer's TIN, say): the submitter signs it anew and sends it. Only a
+/// rejected document (`lhdn-not-rejected`), within 72 hours of its issue.
+#[utoipa::path(
+    post,
+    path = "/lhdn/documents/{id}/resubmit",
+    tag = "lhdn",
+    params(("id" = Uuid, Path, description = "The invoice, or the note")),
+    responses(
+        (status = OK, description = "Queued for the submitter; the invoice's new version", body = CommandAccepted),
+        (status = NOT_FOUND, description = "No issued document with this id", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "`lhdn-not-rejected`, `invoice-cancelled`", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn resubmit_lhdn_document(
+    user: CurrentUser,
+    meta: CommandMeta,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<CommandAccepted> {
+    let user = user.require(FINANCE_WRITE)?;
+    let document = lhdn_documents::find(state.db(), &id.to_string())
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::NotFound("document".into()))?;
+    let note_id = document
+        .note_id
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(ApiError::internal)?;
+    let command =
+        InvoiceCommand::RequestEInvoiceResubmission(RequestEInvoiceResubmission { note_id });
+    let outcome = state
+        .commands::<Invoice>()
+        .execute(
+            &document.invoice_id,
+            &command,
+            &meta.ctx(&user),
+            &meta.options_for(&document.document_id)?,
+        )
+        .await?;
+    Ok(CommandAccepted::ok(&document.invoice_id, &outcome))
 }

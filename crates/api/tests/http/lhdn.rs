@@ -194,17 +194,29 @@ impl Lhdn {
 
     /// Registers the buyer, drafts and issues an invoice: (invoice id, number).
     async fn issued_invoice(&self) -> (String, String) {
-        let customer = json!({
+        let (invoice, number, _) = self.issued_invoice_to("C20880498010").await;
+        (invoice, number)
+    }
+
+    /// The buyer's details with the TIN `tin`.
+    fn buyer(tin: &str) -> Value {
+        json!({
             "kind": "company",
             "name": "Kedai Runcit Maju Sdn Bhd",
-            "tin": "C20880498010",
+            "tin": tin,
             "identification": { "scheme": "BRN", "value": "201901034567" },
             "msic": "47111",
             "address": { "lines": ["12 Jalan Pasar"], "city": "Klang",
                          "postcode": "41000", "state": "10" },
             "email": "akaun@maju.com.my",
             "phone": "+60 3-3371 0000"
-        });
+        })
+    }
+
+    /// Registers a buyer with `tin`, drafts and issues an invoice to it: (invoice id, number,
+    /// customer id).
+    async fn issued_invoice_to(&self, tin: &str) -> (String, String, String) {
+        let customer = Self::buyer(tin);
         let customer = ok_status(
             &self.post("/customers", &customer, Role::Sales).await,
             StatusCode::CREATED,
@@ -241,7 +253,7 @@ impl Lhdn {
             .unwrap()
             .to_owned();
         assert!(issued["version"].as_u64().is_some());
-        (id, number)
+        (id, number, customer)
     }
 }
 
@@ -463,6 +475,52 @@ async fn a_document_lhdn_finds_invalid_shows_lhdns_problems(backend: Backend) {
     lhdn.sandbox.shutdown().await;
 }
 
+async fn a_rejected_invoice_is_submitted_again_once_its_buyer_is_fixed(backend: Backend) {
+    let lhdn = Lhdn::start(backend).await;
+    // A TIN LHDN's registry does not know.
+    let (invoice, number, customer) = lhdn.issued_invoice_to("C11111111110").await;
+    let invalid = lhdn.until(&number, "invalid").await;
+    assert!(
+        !invalid["problems"].as_array().unwrap().is_empty(),
+        "{invalid}"
+    );
+
+    // Only a rejected document goes again: the valid ones are refused.
+    let (valid_invoice, valid_number) = lhdn.issued_invoice().await;
+    lhdn.until(&valid_number, "valid").await;
+    lhdn.post(
+        &format!("/lhdn/documents/{valid_invoice}/resubmit"),
+        &json!({}),
+        Role::Finance,
+    )
+    .await
+    .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "lhdn-not-rejected");
+
+    let fixed = Lhdn::buyer("C20880498010");
+    ok(&send_as(
+        &lhdn.app,
+        Method::PUT,
+        &format!("/customers/{customer}"),
+        &fixed,
+        Role::Sales,
+        &[],
+    )
+    .await);
+    ok(&lhdn
+        .post(
+            &format!("/lhdn/documents/{invoice}/resubmit"),
+            &json!({}),
+            Role::Finance,
+        )
+        .await);
+    let valid = lhdn.until(&number, "valid").await;
+    assert_eq!(valid["attempt"], 2);
+    assert_eq!(valid["problems"], json!([]));
+    // LHDN holds both: the invalid first attempt and the valid second.
+    assert_eq!(held(&lhdn.sandbox, &number), (2, 1));
+    lhdn.sandbox.shutdown().await;
+}
+
 macro_rules! lhdn_tests {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -490,4 +548,5 @@ lhdn_tests!(
     lhdn_down_at_submission_sends_the_same_signed_bytes_again_once,
     two_submitters_at_once_submit_each_invoice_once,
     a_document_lhdn_finds_invalid_shows_lhdns_problems,
+    a_rejected_invoice_is_submitted_again_once_its_buyer_is_fixed,
 );

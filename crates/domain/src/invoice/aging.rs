@@ -229,7 +229,8 @@ impl Receivable {
             | E::EInvoiceSubmissionStarted(_)
             | E::EInvoiceAccepted(_)
             | E::EInvoiceRejected(_)
-            | E::NoteValidatedByLhdn(_) => return Ok(()),
+            | E::NoteValidatedByLhdn(_)
+            | E::EInvoiceResubmissionRequested(_) => return Ok(()),
         };
         self.moved(on, change)
     }

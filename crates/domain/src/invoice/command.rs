@@ -26,6 +26,7 @@ pub enum InvoiceCommand {
     StartEInvoiceSubmission(StartEInvoiceSubmission),
     RecordEInvoiceAcceptance(RecordEInvoiceAcceptance),
     RecordEInvoiceRejection(RecordEInvoiceRejection),
+    RequestEInvoiceResubmission(RequestEInvoiceResubmission),
 }
 
 /// Drafts an invoice, its lines priced under today's SST rules. Lines may be empty (added
@@ -150,4 +151,11 @@ pub struct RecordEInvoiceRejection {
     pub attempt: u32,
     pub document_uuid: Option<String>,
     pub problems: Vec<LhdnProblem>,
+}
+
+/// Asks for a document LHDN rejected to be submitted again, once what LHDN objected to is
+/// fixed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestEInvoiceResubmission {
+    pub note_id: Option<NoteId>,
 }

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    DocumentNumber, EInvoiceAccepted, EInvoiceRejected, EInvoiceSubmissionStarted, InvoiceError,
-    InvoiceEvent, InvoiceRecord, RecordEInvoiceAcceptance, RecordEInvoiceRejection,
-    StartEInvoiceSubmission,
+    DocumentNumber, EInvoiceAccepted, EInvoiceRejected, EInvoiceResubmissionRequested,
+    EInvoiceSubmissionStarted, InvoiceError, InvoiceEvent, InvoiceRecord, RecordEInvoiceAcceptance,
+    RecordEInvoiceRejection, RequestEInvoiceResubmission, StartEInvoiceSubmission,
 };
 use crate::Ctx;
 use crate::ids::NoteId;
@@ -66,6 +66,8 @@ pub enum EInvoiceStage {
         long_id: String,
         validated_at: DateTime<Utc>,
     },
+    /// Rejected, then asked to be submitted again.
+    ResubmissionRequested { requested_at: DateTime<Utc> },
 }
 
 impl EInvoiceStage {
@@ -156,7 +158,7 @@ pub(super) fn start(
                     document_uuid: document_uuid.clone(),
                 });
             }
-            EInvoiceStage::Rejected { .. } => {}
+            EInvoiceStage::Rejected { .. } | EInvoiceStage::ResubmissionRequested { .. } => {}
         }
     }
     let closed_at = issued_at + SUBMISSION_WINDOW;
@@ -211,7 +213,7 @@ pub(super) fn accept(
                 document_uuid: document_uuid.clone(),
             });
         }
-        EInvoiceStage::Rejected { .. } => {
+        EInvoiceStage::Rejected { .. } | EInvoiceStage::ResubmissionRequested { .. } => {
             let (number, _) = document(r, c.note_id)?;
             return Err(InvoiceError::NoSuchSubmission {
                 number,
@@ -235,7 +237,9 @@ pub(super) fn reject(
 ) -> Result<Vec<InvoiceEvent>, InvoiceError> {
     match latest_attempt(r, c.note_id, c.attempt)? {
         EInvoiceStage::Submitting { .. } | EInvoiceStage::Accepted { .. } => {}
-        EInvoiceStage::Rejected { .. } => return Ok(vec![]),
+        EInvoiceStage::Rejected { .. } | EInvoiceStage::ResubmissionRequested { .. } => {
+            return Ok(vec![]);
+        }
         EInvoiceStage::Validated { document_uuid, .. } => {
             return Err(InvoiceError::AlreadyValidated {
                 document_uuid: document_uuid.clone(),
@@ -254,6 +258,29 @@ pub(super) fn reject(
         problems: c.problems.clone(),
         rejected_at: ctx.now,
     })])
+}
+
+pub(super) fn request_resubmission(
+    r: &InvoiceRecord,
+    c: &RequestEInvoiceResubmission,
+    ctx: &Ctx,
+) -> Result<Vec<InvoiceEvent>, InvoiceError> {
+    let (number, _) = document(r, c.note_id)?;
+    match r.einvoice(c.note_id).map(|e| &e.stage) {
+        Some(EInvoiceStage::Rejected { .. }) => {}
+        // Asked twice: once is enough.
+        Some(EInvoiceStage::ResubmissionRequested { .. }) => return Ok(vec![]),
+        _ => return Err(InvoiceError::NotRejectedByLhdn { number }),
+    }
+    if r.cancellation.is_some() {
+        return Err(InvoiceError::Cancelled { number });
+    }
+    Ok(vec![InvoiceEvent::EInvoiceResubmissionRequested(
+        EInvoiceResubmissionRequested {
+            note_id: c.note_id,
+            requested_at: ctx.now,
+        },
+    )])
 }
 
 fn lhdn_text(text: &str, field: &'static str) -> Result<String, InvoiceError> {

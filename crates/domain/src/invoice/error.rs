@@ -132,6 +132,8 @@ pub enum InvoiceError {
     },
     #[error("LHDN already accepted this document as {document_uuid}")]
     AcceptedAsAnother { document_uuid: String },
+    #[error("{number} was not rejected by LHDN: only a rejected document is submitted again")]
+    NotRejectedByLhdn { number: DocumentNumber },
 }
 
 fn list(numbers: &[DocumentNumber]) -> String {
@@ -178,7 +180,8 @@ impl InvoiceError {
             | Self::SubmissionUnderWay { .. }
             | Self::SubmissionWindowClosed { .. }
             | Self::NoSuchSubmission { .. }
-            | Self::AcceptedAsAnother { .. } => None,
+            | Self::AcceptedAsAnother { .. }
+            | Self::NotRejectedByLhdn { .. } => None,
             Self::NoSuchNote { .. } => Some("/note_id".to_owned()),
             Self::BadDocumentHash => Some("/document_hash".to_owned()),
         }

@@ -31,6 +31,7 @@ pub enum InvoiceEvent {
     EInvoiceAccepted(EInvoiceAccepted),
     EInvoiceRejected(EInvoiceRejected),
     NoteValidatedByLhdn(NoteValidatedByLhdn),
+    EInvoiceResubmissionRequested(EInvoiceResubmissionRequested),
 }
 
 /// An invoice was drafted, its lines priced under the SST rules of `priced_on`.
@@ -183,6 +184,14 @@ pub struct NoteValidatedByLhdn {
     pub validated_at: DateTime<Utc>,
 }
 
+/// Someone fixed what LHDN rejected (the customer's TIN, say) and asked for the document to
+/// be submitted again: the submitter starts a new attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EInvoiceResubmissionRequested {
+    pub note_id: Option<NoteId>,
+    pub requested_at: DateTime<Utc>,
+}
+
 impl DomainEvent for InvoiceEvent {
     fn event_type(&self) -> &'static str {
         match self {
@@ -200,6 +209,7 @@ impl DomainEvent for InvoiceEvent {
             Self::EInvoiceAccepted(_) => "EInvoiceAccepted",
             Self::EInvoiceRejected(_) => "EInvoiceRejected",
             Self::NoteValidatedByLhdn(_) => "NoteValidatedByLhdn",
+            Self::EInvoiceResubmissionRequested(_) => "EInvoiceResubmissionRequested",
         }
     }
 }

@@ -18,14 +18,14 @@ mod tests;
 pub use command::{
     AmendDraft, CancelInvoice, DraftInvoice, InvoiceCommand, IssueInvoice, IssueNote,
     RecordEInvoiceAcceptance, RecordEInvoiceRejection, RecordLhdnValidation, RecordPayment,
-    StartEInvoiceSubmission, VoidInvoice,
+    RequestEInvoiceResubmission, StartEInvoiceSubmission, VoidInvoice,
 };
 pub use einvoice::{EInvoice, EInvoiceStage, LhdnProblem, SUBMISSION_WINDOW};
 pub use error::InvoiceError;
 pub use event::{
-    EInvoiceAccepted, EInvoiceRejected, EInvoiceSubmissionStarted, InvoiceCancelled,
-    InvoiceDraftAmended, InvoiceDrafted, InvoiceEvent, InvoiceIssued, InvoiceValidatedByLhdn,
-    InvoiceVoided, NoteIssued, NoteValidatedByLhdn, PaymentRecorded,
+    EInvoiceAccepted, EInvoiceRejected, EInvoiceResubmissionRequested, EInvoiceSubmissionStarted,
+    InvoiceCancelled, InvoiceDraftAmended, InvoiceDrafted, InvoiceEvent, InvoiceIssued,
+    InvoiceValidatedByLhdn, InvoiceVoided, NoteIssued, NoteValidatedByLhdn, PaymentRecorded,
 };
 pub use number::{DocumentKind, DocumentNumber};
 pub use payment::PaymentMethod;
@@ -82,7 +82,8 @@ impl Aggregate for Invoice {
                 | C::Cancel(_)
                 | C::StartEInvoiceSubmission(_)
                 | C::RecordEInvoiceAcceptance(_)
-                | C::RecordEInvoiceRejection(_),
+                | C::RecordEInvoiceRejection(_)
+                | C::RequestEInvoiceResubmission(_),
             ) => Err(InvoiceError::NotDrafted),
             (Self::Drafted(r), C::AmendDraft(c)) => amend(r, c, ctx),
             (Self::Drafted(r), C::Issue(c)) => issue(r, c, ctx),
@@ -96,6 +97,9 @@ impl Aggregate for Invoice {
             (Self::Drafted(r), C::StartEInvoiceSubmission(c)) => einvoice::start(r, c, ctx),
             (Self::Drafted(r), C::RecordEInvoiceAcceptance(c)) => einvoice::accept(r, c, ctx),
             (Self::Drafted(r), C::RecordEInvoiceRejection(c)) => einvoice::reject(r, c, ctx),
+            (Self::Drafted(r), C::RequestEInvoiceResubmission(c)) => {
+                einvoice::request_resubmission(r, c, ctx)
+            }
         }
     }
 
@@ -136,7 +140,8 @@ impl Aggregate for Invoice {
                 | E::EInvoiceSubmissionStarted(_)
                 | E::EInvoiceAccepted(_)
                 | E::EInvoiceRejected(_)
-                | E::NoteValidatedByLhdn(_) => Self::NotDrafted,
+                | E::NoteValidatedByLhdn(_)
+                | E::EInvoiceResubmissionRequested(_) => Self::NotDrafted,
             },
             Self::Drafted(mut invoice) => {
                 apply(&mut invoice, event);
@@ -224,6 +229,13 @@ fn apply(r: &mut InvoiceRecord, event: &InvoiceEvent) {
                 submission_uid: e.submission_uid.clone(),
                 document_uuid: e.document_uuid.clone(),
                 accepted_at: e.accepted_at,
+            },
+            false,
+        ),
+        E::EInvoiceResubmissionRequested(e) => r.record_einvoice_stage(
+            e.note_id,
+            EInvoiceStage::ResubmissionRequested {
+                requested_at: e.requested_at,
             },
             false,
         ),

@@ -1671,3 +1671,32 @@ fn e_invoice_events_round_trip_through_their_stored_form() {
         assert_eq!(back, event);
     }
 }
+
+#[test]
+fn a_rejected_document_is_submitted_again_on_request_as_a_new_attempt() {
+    let rejected_history = [
+        drafted(),
+        issued(),
+        submission_started(None, 1, &test_ctx()),
+        rejected(1, None),
+    ];
+    let request =
+        InvoiceCommand::RequestEInvoiceResubmission(RequestEInvoiceResubmission { note_id: None });
+    let requested = InvoiceEvent::EInvoiceResubmissionRequested(EInvoiceResubmissionRequested {
+        note_id: None,
+        requested_at: test_ctx().now,
+    });
+    given(rejected_history.clone())
+        .when(request.clone())
+        .then([requested.clone()]);
+    let mut history = rejected_history.to_vec();
+    history.push(requested);
+    given(history.clone()).when(request.clone()).then_nothing();
+    given(history)
+        .when(submit(None))
+        .then([submission_started(None, 2, &test_ctx())]);
+    // Nothing to resubmit while LHDN has not rejected it.
+    given([drafted(), issued(), validated()])
+        .when(request)
+        .then_err(InvoiceError::NotRejectedByLhdn { number: inv() });
+}

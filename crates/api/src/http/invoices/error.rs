@@ -47,6 +47,7 @@ impl From<InvoiceError> for ApiError {
             InvoiceError::InvoiceNotValidated { .. } => "invoice-not-validated",
             InvoiceError::SubmissionUnderWay { .. } => "lhdn-submission-under-way",
             InvoiceError::SubmissionWindowClosed { .. } => "lhdn-submission-window-closed",
+            InvoiceError::NotRejectedByLhdn { .. } => "lhdn-not-rejected",
         };
         Self::refused(code, error)
     }
