@@ -26,7 +26,9 @@ use crate::{
     clock::Clock,
     error::ApiError,
     extract::MAX_BODY_BYTES,
-    http, openapi, problem,
+    http, openapi,
+    pdfs::PdfSettings,
+    problem,
     purchasing_policy::PurchasingPolicy,
     rate_limit::RateLimiter,
     rental_policy::RentalPolicy,
@@ -47,6 +49,7 @@ struct Inner {
     purchasing_policy: PurchasingPolicy,
     documents: DocumentStore,
     signing: SigningSettings,
+    pdf: PdfSettings,
     clock: Clock,
     public_limiter: RateLimiter,
     /// One command handler per aggregate type, made on first use: each keeps a cache of
@@ -64,6 +67,8 @@ pub struct AppOptions {
     /// Where documents go; in memory when `None`.
     pub documents: Option<DocumentStore>,
     pub signing: SigningSettings,
+    /// The letterhead and LHDN portal of rendered PDFs.
+    pub pdf: PdfSettings,
     /// The clock commands and links are decided by; the system's unless a test moves it.
     pub clock: Clock,
 }
@@ -83,6 +88,7 @@ impl AppState {
                 .unwrap_or_else(|| DocumentStore::in_memory(db.clone())),
             public_limiter: RateLimiter::new(options.signing.requests_per_minute),
             signing: options.signing,
+            pdf: options.pdf,
             clock: options.clock,
             db,
             auth,
@@ -101,6 +107,11 @@ impl AppState {
     /// How signature links are made and how the public page is guarded.
     pub fn signing(&self) -> &SigningSettings {
         &self.0.signing
+    }
+
+    /// How PDFs are rendered: the letterhead, LHDN's portal.
+    pub fn pdf_settings(&self) -> &PdfSettings {
+        &self.0.pdf
     }
 
     /// The clock: `state.clock().now()`.

@@ -146,6 +146,32 @@ pub struct Config {
     /// Allow plain HTTP to the S3 endpoint: only for a stand-in on the same host.
     #[arg(long, env = "NIAGA_DOCUMENTS_S3_ALLOW_HTTP", global = true)]
     pub documents_s3_allow_http: bool,
+
+    /// The company's letterhead on every PDF (JSON: name, registration_no, tin, sst_no,
+    /// address_lines, phone, email). Without it, documents carry a placeholder letterhead.
+    #[arg(long, env = "NIAGA_LETTERHEAD_FILE", global = true)]
+    pub letterhead_file: Option<PathBuf>,
+
+    /// LHDN's MyInvois portal, whose validation link the QR code on a validated invoice
+    /// holds: `https://preprod.myinvois.hasil.gov.my` against the pre-production system.
+    #[arg(
+        long,
+        env = "NIAGA_LHDN_PORTAL_URL",
+        default_value = crate::pdfs::LHDN_PORTAL,
+        global = true
+    )]
+    pub lhdn_portal_url: String,
+
+    /// Write totals out in words on invoices, notes, quotations and receipts ("Ringgit
+    /// Malaysia … Only").
+    #[arg(
+        long,
+        env = "NIAGA_PDF_AMOUNT_IN_WORDS",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub pdf_amount_in_words: bool,
 }
 
 /// `--calibration-policy`.
@@ -362,6 +388,19 @@ impl Config {
                     .with_context(|| format!("cannot use {}", dir.display()))
             }
         }
+    }
+
+    /// How PDFs are rendered: the letterhead file (if any), LHDN's portal, amounts in words.
+    pub fn pdf(&self) -> anyhow::Result<crate::pdfs::PdfSettings> {
+        let defaults = crate::pdfs::PdfSettings::default();
+        Ok(crate::pdfs::PdfSettings {
+            letterhead: match &self.letterhead_file {
+                Some(path) => crate::pdfs::letterhead_from_file(path)?,
+                None => defaults.letterhead,
+            },
+            lhdn_portal: self.lhdn_portal_url.trim_end_matches('/').to_owned(),
+            amount_in_words: self.pdf_amount_in_words,
+        })
     }
 
     /// How signature links are made and the public page is guarded.

@@ -49,11 +49,14 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         purchasing_policy: config.purchasing_policy()?,
         documents: Some(config.document_store(db.clone())?),
         signing: config.signing(),
+        pdf: config.pdf()?,
         clock: Clock::default(),
     };
     let state = AppState::with_options(db.clone(), auth, options);
     // Read models follow the feed in the background, woken by every command's commit.
     let projectors = niaga_projections::runner::spawn_all(&db, state.committed());
+    // Every issued document gets its PDF, kept and recorded on its stream.
+    let pdf_issuer = crate::pdfs::spawn(&state);
     // The daily jobs; with several instances, the job's lease lets one of them run it.
     let scheduler = niaga_scheduler::spawn(
         niaga_scheduler::Schedule::default(),
@@ -72,6 +75,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     .await
     .context("the HTTP server failed")?;
     scheduler.abort();
+    pdf_issuer.abort();
     for projector in projectors {
         projector.abort();
     }

@@ -163,7 +163,8 @@ impl Projection for CustomerLedger {
             InvoiceEvent::InvoiceDrafted(_)
             | InvoiceEvent::InvoiceDraftAmended(_)
             | InvoiceEvent::InvoiceVoided(_)
-            | InvoiceEvent::InvoiceValidatedByLhdn(_) => return Ok(()),
+            | InvoiceEvent::InvoiceValidatedByLhdn(_)
+            | InvoiceEvent::InvoicePdfIssued(_) => return Ok(()),
         };
         record(tx, &entry).await
     }

@@ -168,7 +168,9 @@ impl Projection for InvoiceList {
         };
         let (mut voided, mut cancelled) = (false, false);
         match decoded {
-            InvoiceEvent::InvoiceDrafted(_) | InvoiceEvent::InvoiceValidatedByLhdn(_) => {}
+            InvoiceEvent::InvoiceDrafted(_)
+            | InvoiceEvent::InvoiceValidatedByLhdn(_)
+            | InvoiceEvent::InvoicePdfIssued(_) => {}
             InvoiceEvent::InvoiceDraftAmended(e) => row.total_sen = sen(e.totals.payable())?,
             InvoiceEvent::InvoiceIssued(e) => {
                 row.number = Some(e.number.to_string());

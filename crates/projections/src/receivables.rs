@@ -214,7 +214,8 @@ impl Projection for Receivables {
             InvoiceEvent::InvoiceDrafted(_)
             | InvoiceEvent::InvoiceDraftAmended(_)
             | InvoiceEvent::InvoiceVoided(_)
-            | InvoiceEvent::InvoiceValidatedByLhdn(_) => return Ok(()),
+            | InvoiceEvent::InvoiceValidatedByLhdn(_)
+            | InvoiceEvent::InvoicePdfIssued(_) => return Ok(()),
         }
         let kept = load(tx, &event.stream.stream_id).await?;
         // A stream's positions grow with its versions, so an event at or below the last one

@@ -15,6 +15,7 @@ mod errors;
 mod events;
 mod health;
 mod openapi;
+mod pdfs;
 mod pipeline;
 mod purchasing;
 mod receivables;

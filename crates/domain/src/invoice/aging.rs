@@ -225,7 +225,8 @@ impl Receivable {
             | E::InvoiceDraftAmended(_)
             | E::InvoiceIssued(_)
             | E::InvoiceVoided(_)
-            | E::InvoiceValidatedByLhdn(_) => return Ok(()),
+            | E::InvoiceValidatedByLhdn(_)
+            | E::InvoicePdfIssued(_) => return Ok(()),
         };
         self.moved(on, change)
     }

@@ -25,6 +25,8 @@ pub enum InvoiceEvent {
     InvoiceVoided(InvoiceVoided),
     InvoiceValidatedByLhdn(InvoiceValidatedByLhdn),
     InvoiceCancelled(InvoiceCancelled),
+    /// The PDF of a document of this stream was issued (stored, its digest recorded).
+    InvoicePdfIssued(crate::PdfIssued),
 }
 
 /// An invoice was drafted, its lines priced under the SST rules of `priced_on`.
@@ -142,6 +144,7 @@ impl DomainEvent for InvoiceEvent {
             Self::InvoiceVoided(_) => "InvoiceVoided",
             Self::InvoiceValidatedByLhdn(_) => "InvoiceValidatedByLhdn",
             Self::InvoiceCancelled(_) => "InvoiceCancelled",
+            Self::InvoicePdfIssued(_) => "InvoicePdfIssued",
         }
     }
 }

@@ -50,6 +50,8 @@ const LHDN_ID_MAX: usize = 100;
 impl Aggregate for Invoice {
     /// Stored beside every event of an invoice stream: never rename.
     const STREAM_TYPE: &'static str = "invoice";
+    /// 2: the record keeps the PDFs issued of it.
+    const STATE_VERSION: u32 = 2;
     type Command = InvoiceCommand;
     type Event = InvoiceEvent;
     type Error = InvoiceError;
@@ -84,6 +86,11 @@ impl Aggregate for Invoice {
             (Self::Drafted(r), C::Void(c)) => void(r, c, ctx),
             (Self::Drafted(r), C::RecordLhdnValidation(c)) => record_validation(r, c),
             (Self::Drafted(r), C::Cancel(c)) => cancel(r, c, ctx),
+            (Self::NotDrafted, C::RecordPdf(_)) => Err(InvoiceError::NotDrafted),
+            (Self::Drafted(r), C::RecordPdf(pdf)) => Ok(crate::record_pdf(&r.pdfs, pdf)
+                .map(InvoiceEvent::InvoicePdfIssued)
+                .into_iter()
+                .collect()),
         }
     }
 
@@ -108,6 +115,7 @@ impl Aggregate for Invoice {
                     voiding: None,
                     cancellation: None,
                     account: Account::empty(e.currency),
+                    pdfs: Vec::new(),
                 })),
                 // `decide` starts every stream with InvoiceDrafted; nothing before it has an
                 // invoice to change.
@@ -119,7 +127,8 @@ impl Aggregate for Invoice {
                 | E::RefundNoteIssued(_)
                 | E::InvoiceVoided(_)
                 | E::InvoiceValidatedByLhdn(_)
-                | E::InvoiceCancelled(_) => Self::NotDrafted,
+                | E::InvoiceCancelled(_)
+                | E::InvoicePdfIssued(_) => Self::NotDrafted,
             },
             Self::Drafted(mut invoice) => {
                 apply(&mut invoice, event);
@@ -186,6 +195,7 @@ fn apply(r: &mut InvoiceRecord, event: &InvoiceEvent) {
                 cancelled_at: e.cancelled_at,
             });
         }
+        E::InvoicePdfIssued(e) => r.pdfs.push(e.clone()),
     }
 }
 
