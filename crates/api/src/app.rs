@@ -20,6 +20,9 @@ use utoipa::OpenApi as _;
 use utoipa_axum::router::OpenApiRouter;
 
 use niaga_documents::DocumentStore;
+use niaga_einvoicing::Submitter;
+
+use crate::company::CompanySettings;
 
 use crate::{
     auth::Auth,
@@ -50,6 +53,9 @@ struct Inner {
     documents: DocumentStore,
     signing: SigningSettings,
     pdf: PdfSettings,
+    company: Option<CompanySettings>,
+    einvoicing: Option<Arc<Submitter>>,
+    lhdn_portal_url: String,
     clock: Clock,
     public_limiter: RateLimiter,
     /// One command handler per aggregate type, made on first use: each keeps a cache of
@@ -67,8 +73,18 @@ pub struct AppOptions {
     /// Where documents go; in memory when `None`.
     pub documents: Option<DocumentStore>,
     pub signing: SigningSettings,
-    /// The letterhead and LHDN portal of rendered PDFs.
+    /// How PDFs are rendered (the letterhead is the company's).
     pub pdf: PdfSettings,
+    /// The company issuing the documents; `None` until configured.
+    pub company: Option<CompanySettings>,
+    /// The LHDN submitter, when MyInvois is configured: cancelling a validated invoice
+    /// goes through it.
+    pub einvoicing: Option<Arc<Submitter>>,
+    /// LHDN's portal, the base of validation links; production's when empty.
+    pub lhdn_portal_url: String,
+    /// Woken after every command (in-process read models listen on it); made here so that
+    /// what is built before the state (the submitter) can wake it too.
+    pub committed: Arc<Notify>,
     /// The clock commands and links are decided by; the system's unless a test moves it.
     pub clock: Clock,
 }
@@ -89,10 +105,17 @@ impl AppState {
             public_limiter: RateLimiter::new(options.signing.requests_per_minute),
             signing: options.signing,
             pdf: options.pdf,
+            company: options.company,
+            einvoicing: options.einvoicing,
+            lhdn_portal_url: if options.lhdn_portal_url.is_empty() {
+                "https://myinvois.hasil.gov.my".to_owned()
+            } else {
+                options.lhdn_portal_url.trim_end_matches('/').to_owned()
+            },
             clock: options.clock,
             db,
             auth,
-            committed: Arc::new(Notify::new()),
+            committed: options.committed,
             rental_policy: options.rental_policy,
             purchasing_policy: options.purchasing_policy,
             handlers: Mutex::new(HashMap::new()),
@@ -104,12 +127,27 @@ impl AppState {
         &self.0.documents
     }
 
+    /// The company issuing the documents, if configured.
+    pub fn company(&self) -> Option<&CompanySettings> {
+        self.0.company.as_ref()
+    }
+
+    /// The LHDN submitter, if MyInvois is configured.
+    pub fn einvoicing(&self) -> Option<&Arc<Submitter>> {
+        self.0.einvoicing.as_ref()
+    }
+
+    /// LHDN's validation link of a valid document: what its QR code encodes.
+    pub fn validation_link(&self, document_uuid: &str, long_id: &str) -> String {
+        niaga_einvoicing::validation_link(&self.0.lhdn_portal_url, document_uuid, long_id)
+    }
+
     /// How signature links are made and how the public page is guarded.
     pub fn signing(&self) -> &SigningSettings {
         &self.0.signing
     }
 
-    /// How PDFs are rendered: the letterhead, LHDN's portal.
+    /// How PDFs are rendered (the letterhead is the company's, [`AppState::company`]).
     pub fn pdf_settings(&self) -> &PdfSettings {
         &self.0.pdf
     }

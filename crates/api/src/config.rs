@@ -147,17 +147,24 @@ pub struct Config {
     #[arg(long, env = "NIAGA_DOCUMENTS_S3_ALLOW_HTTP", global = true)]
     pub documents_s3_allow_http: bool,
 
-    /// The company's letterhead on every PDF (JSON: name, registration_no, tin, sst_no,
-    /// address_lines, phone, email). Without it, documents carry a placeholder letterhead.
-    #[arg(long, env = "NIAGA_LETTERHEAD_FILE", global = true)]
-    pub letterhead_file: Option<PathBuf>,
+    /// A JSON file with the company's registration, address and contacts: the supplier on
+    /// every e-invoice and the letterhead of printed documents (see docs/configuration.md).
+    #[arg(long, env = "NIAGA_COMPANY_FILE", global = true)]
+    pub company_file: Option<PathBuf>,
 
-    /// LHDN's MyInvois portal, whose validation link the QR code on a validated invoice
-    /// holds: `https://preprod.myinvois.hasil.gov.my` against the pre-production system.
+    /// MyInvois's API base: `https://preprod-api.myinvois.hasil.gov.my` (LHDN's sandbox),
+    /// `https://api.myinvois.hasil.gov.my` (production) or a local `lhdn-sandbox`. Set, the
+    /// LHDN submitter runs and needs the company file, the client id and secret and the
+    /// certificate below.
+    #[arg(long, env = "LHDN_BASE_URL", global = true)]
+    pub lhdn_base_url: Option<String>,
+
+    /// LHDN's portal, the base of validation links and QR codes (the sandbox's portal is
+    /// `https://preprod.myinvois.hasil.gov.my`).
     #[arg(
         long,
         env = "NIAGA_LHDN_PORTAL_URL",
-        default_value = crate::pdfs::LHDN_PORTAL,
+        default_value = "https://myinvois.hasil.gov.my",
         global = true
     )]
     pub lhdn_portal_url: String,
@@ -172,6 +179,37 @@ pub struct Config {
         global = true
     )]
     pub pdf_amount_in_words: bool,
+    /// The ERP client id registered on LHDN's portal.
+    #[arg(long, env = "NIAGA_LHDN_CLIENT_ID", global = true)]
+    pub lhdn_client_id: Option<String>,
+
+    /// A file whose first line is the client secret (never the secret itself).
+    #[arg(long, env = "NIAGA_LHDN_CLIENT_SECRET_FILE", global = true)]
+    pub lhdn_client_secret_file: Option<PathBuf>,
+
+    /// For an intermediary: the TIN (or `TIN:ROB`) of the company it submits for.
+    #[arg(long, env = "NIAGA_LHDN_ON_BEHALF_OF", global = true)]
+    pub lhdn_on_behalf_of: Option<String>,
+
+    /// The company's certificate and key (.p12) that e-invoices are signed with.
+    #[arg(long, env = "NIAGA_LHDN_P12", global = true)]
+    pub lhdn_p12: Option<PathBuf>,
+
+    /// A file whose first line is the .p12 password.
+    #[arg(long, env = "NIAGA_LHDN_P12_PASSWORD_FILE", global = true)]
+    pub lhdn_p12_password_file: Option<PathBuf>,
+
+    /// Keep LHDN's documented rate limits (`documented`), or none (`off`: a local sandbox
+    /// with its limits off).
+    #[arg(long, env = "NIAGA_LHDN_RATE_LIMITS", value_enum, default_value_t = LhdnRateLimits::Documented, global = true)]
+    pub lhdn_rate_limits: LhdnRateLimits,
+}
+
+/// `--lhdn-rate-limits`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LhdnRateLimits {
+    Documented,
+    Off,
 }
 
 /// `--calibration-policy`.
@@ -390,17 +428,74 @@ impl Config {
         }
     }
 
-    /// How PDFs are rendered: the letterhead file (if any), LHDN's portal, amounts in words.
-    pub fn pdf(&self) -> anyhow::Result<crate::pdfs::PdfSettings> {
-        let defaults = crate::pdfs::PdfSettings::default();
-        Ok(crate::pdfs::PdfSettings {
-            letterhead: match &self.letterhead_file {
-                Some(path) => crate::pdfs::letterhead_from_file(path)?,
-                None => defaults.letterhead,
-            },
-            lhdn_portal: self.lhdn_portal_url.trim_end_matches('/').to_owned(),
-            amount_in_words: self.pdf_amount_in_words,
-        })
+    /// The company file, if one is named.
+    pub fn company(&self) -> anyhow::Result<Option<crate::company::CompanySettings>> {
+        self.company_file
+            .as_deref()
+            .map(crate::company::CompanySettings::load)
+            .transpose()
+    }
+
+    /// The LHDN submitter, when `LHDN_BASE_URL` is set; everything it needs must be too.
+    pub fn einvoicing(
+        &self,
+        db: niaga_store::Database,
+        documents: niaga_documents::DocumentStore,
+        company: Option<&crate::company::CompanySettings>,
+    ) -> anyhow::Result<Option<niaga_einvoicing::Submitter>> {
+        use niaga_lhdn::client::{ClientOptions, Credentials, MyInvoisClient, RateLimits};
+        use niaga_lhdn::sign::{Password, Signer, SigningIdentity};
+
+        let Some(base_url) = &self.lhdn_base_url else {
+            return Ok(None);
+        };
+        let needed = |what: &str| anyhow::anyhow!("LHDN_BASE_URL is set, so {what} is needed too");
+        let company = company.ok_or_else(|| needed("NIAGA_COMPANY_FILE"))?;
+        let client_id = self
+            .lhdn_client_id
+            .clone()
+            .ok_or_else(|| needed("NIAGA_LHDN_CLIENT_ID"))?;
+        let secret_file = self
+            .lhdn_client_secret_file
+            .as_deref()
+            .ok_or_else(|| needed("NIAGA_LHDN_CLIENT_SECRET_FILE"))?;
+        let p12 = self
+            .lhdn_p12
+            .as_deref()
+            .ok_or_else(|| needed("NIAGA_LHDN_P12"))?;
+        let password_file = self
+            .lhdn_p12_password_file
+            .as_deref()
+            .ok_or_else(|| needed("NIAGA_LHDN_P12_PASSWORD_FILE"))?;
+        let secret = std::fs::read_to_string(secret_file)
+            .with_context(|| format!("cannot read {}", secret_file.display()))?
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        anyhow::ensure!(!secret.is_empty(), "{} is empty", secret_file.display());
+        let password = Password::from_file(password_file)?;
+        let identity = SigningIdentity::from_p12_file(p12, &password)
+            .with_context(|| format!("cannot use {}", p12.display()))?;
+        let mut options = ClientOptions::new(base_url.clone(), Credentials::new(client_id, secret));
+        options.on_behalf_of = self.lhdn_on_behalf_of.clone();
+        options.rate_limits = match self.lhdn_rate_limits {
+            LhdnRateLimits::Documented => RateLimits::Documented,
+            LhdnRateLimits::Off => RateLimits::Off,
+        };
+        let client = MyInvoisClient::new(options)?;
+        let settings = niaga_einvoicing::SubmitterSettings {
+            portal_url: self.lhdn_portal_url.trim_end_matches('/').to_owned(),
+            ..niaga_einvoicing::SubmitterSettings::default()
+        };
+        Ok(Some(niaga_einvoicing::Submitter::new(
+            db,
+            documents,
+            std::sync::Arc::new(client),
+            std::sync::Arc::new(Signer::new(identity)),
+            company.supplier.clone(),
+            settings,
+        )))
     }
 
     /// How signature links are made and the public page is guarded.

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod command;
+pub mod company;
 pub mod config;
 pub mod error;
 pub mod extract;

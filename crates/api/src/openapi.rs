@@ -48,6 +48,7 @@ pub const BEARER: &str = "bearer";
         (name = "purchasing", description = "Suppliers, purchase orders, goods receipts, delivery variance, supplier performance"),
         (name = "delivery-orders", description = "Delivery orders: dispatch, signature links for the customer's phone, signatures and refusals"),
         (name = "signature-page", description = "The public page a customer signs on, opened from a signature link (HTML, no login)"),
+        (name = "lhdn", description = "LHDN MyInvois: each issued document's e-invoice status, problems and validation link"),
         (name = "documents", description = "Stored documents: signature images, kept seven years"),
         (name = "admin", description = "How the service itself is doing"),
     )

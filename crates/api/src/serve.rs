@@ -1,6 +1,6 @@
 //! `niaga serve`: start-up, listening and graceful shutdown.
 
-use std::{net::SocketAddr, time::Duration, time::Instant};
+use std::{net::SocketAddr, sync::Arc, time::Duration, time::Instant};
 
 use anyhow::Context;
 use niaga_store::Database;
@@ -44,12 +44,25 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     );
     let rental_policy = config.rental_policy()?;
     let late_fees = rental_policy.late_fees;
+    let documents = config.document_store(db.clone())?;
+    let company = config.company()?;
+    let committed = Arc::new(tokio::sync::Notify::new());
+    // The submitter's events wake the read models as every command's do.
+    let einvoicing = config
+        .einvoicing(db.clone(), documents.clone(), company.as_ref())?
+        .map(|submitter| Arc::new(submitter.notify_on_commit(committed.clone())));
     let options = AppOptions {
         rental_policy,
         purchasing_policy: config.purchasing_policy()?,
-        documents: Some(config.document_store(db.clone())?),
+        documents: Some(documents),
         signing: config.signing(),
-        pdf: config.pdf()?,
+        pdf: crate::pdfs::PdfSettings {
+            amount_in_words: config.pdf_amount_in_words,
+        },
+        company,
+        einvoicing: einvoicing.clone(),
+        lhdn_portal_url: config.lhdn_portal_url.clone(),
+        committed,
         clock: Clock::default(),
     };
     let state = AppState::with_options(db.clone(), auth, options);
@@ -57,6 +70,15 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     let projectors = niaga_projections::runner::spawn_all(&db, state.committed());
     // Every issued document gets its PDF, kept and recorded on its stream.
     let pdf_issuer = crate::pdfs::spawn(&state);
+    // Issued documents go to LHDN; with several instances, the lease lets one of them send.
+    let submitter = einvoicing.map(|submitter| {
+        tracing::info!("LHDN submitter on");
+        submitter.spawn(
+            format!("serve-{}", uuid::Uuid::now_v7()),
+            state.committed().clone(),
+            Duration::from_secs(3),
+        )
+    });
     // The daily jobs; with several instances, the job's lease lets one of them run it.
     let scheduler = niaga_scheduler::spawn(
         niaga_scheduler::Schedule::default(),
@@ -76,6 +98,9 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     .context("the HTTP server failed")?;
     scheduler.abort();
     pdf_issuer.abort();
+    if let Some(submitter) = submitter {
+        submitter.abort();
+    }
     for projector in projectors {
         projector.abort();
     }

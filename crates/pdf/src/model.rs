@@ -66,22 +66,9 @@ pub struct Totals {
 /// LHDN's validation of an e-invoice: what the QR code on the document points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LhdnValidation {
-    /// The MyInvois portal's base URL (`https://myinvois.hasil.gov.my`).
-    pub portal: String,
+    /// LHDN's public validation link (`{portal}/{uuid}/share/{longId}`), printed as a QR
+    /// code and as text.
+    pub url: String,
     pub document_uuid: String,
-    pub long_id: String,
     pub validated_at: DateTime<Utc>,
-}
-
-impl LhdnValidation {
-    /// The public validation link LHDN asks to be printed as a QR code on the document
-    /// (`{portal}/{uuid}/share/{longId}`).
-    pub fn url(&self) -> String {
-        format!(
-            "{}/{}/share/{}",
-            self.portal.trim_end_matches('/'),
-            self.document_uuid,
-            self.long_id
-        )
-    }
 }

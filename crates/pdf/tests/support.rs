@@ -94,9 +94,8 @@ pub const VALIDATION_URL: &str = "https://preprod.myinvois.hasil.gov.my/F9D425P6
 
 pub fn validation() -> LhdnValidation {
     LhdnValidation {
-        portal: "https://preprod.myinvois.hasil.gov.my/".into(),
+        url: VALIDATION_URL.into(),
         document_uuid: "F9D425P6DS7D8IU7XW1P4T3H10".into(),
-        long_id: "LIJAF97HJJKH8298KHADH09908570FDKK9S2LSIUHB377373".into(),
         validated_at: at("2026-11-30T02:20:41Z"),
     }
 }

@@ -473,6 +473,7 @@ fn invoice_stream(
     invoice.run(InvoiceCommand::Issue(IssueInvoice { number }));
     invoice.wait(rng.hours(0, 1) + TimeDelta::minutes(5));
     invoice.run(InvoiceCommand::RecordLhdnValidation(RecordLhdnValidation {
+        note_id: None,
         document_uuid: Uuid::now_v7().simple().to_string().to_uppercase(),
         long_id: Uuid::now_v7().simple().to_string(),
         validated_at: invoice.at,

@@ -164,7 +164,11 @@ impl Projection for CustomerLedger {
             | InvoiceEvent::InvoiceDraftAmended(_)
             | InvoiceEvent::InvoiceVoided(_)
             | InvoiceEvent::InvoiceValidatedByLhdn(_)
-            | InvoiceEvent::InvoicePdfIssued(_) => return Ok(()),
+            | InvoiceEvent::InvoicePdfIssued(_)
+            | InvoiceEvent::EInvoiceSubmissionStarted(_)
+            | InvoiceEvent::EInvoiceAccepted(_)
+            | InvoiceEvent::EInvoiceRejected(_)
+            | InvoiceEvent::NoteValidatedByLhdn(_) => return Ok(()),
         };
         record(tx, &entry).await
     }

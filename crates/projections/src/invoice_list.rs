@@ -142,6 +142,17 @@ impl Projection for InvoiceList {
         }
         let id = event.stream.stream_id.as_str();
         let decoded = niaga_store::decode::<InvoiceEvent>(event)?;
+        // LHDN's side of a document is the LHDN read model's: nothing here changes.
+        if matches!(
+            decoded,
+            InvoiceEvent::InvoiceValidatedByLhdn(_)
+                | InvoiceEvent::EInvoiceSubmissionStarted(_)
+                | InvoiceEvent::EInvoiceAccepted(_)
+                | InvoiceEvent::EInvoiceRejected(_)
+                | InvoiceEvent::NoteValidatedByLhdn(_)
+        ) {
+            return Ok(());
+        }
         if let InvoiceEvent::InvoiceDrafted(e) = &decoded {
             let mut row = InvoiceSummary {
                 invoice_id: id.to_owned(),
@@ -170,7 +181,11 @@ impl Projection for InvoiceList {
         match decoded {
             InvoiceEvent::InvoiceDrafted(_)
             | InvoiceEvent::InvoiceValidatedByLhdn(_)
-            | InvoiceEvent::InvoicePdfIssued(_) => {}
+            | InvoiceEvent::InvoicePdfIssued(_)
+            | InvoiceEvent::EInvoiceSubmissionStarted(_)
+            | InvoiceEvent::EInvoiceAccepted(_)
+            | InvoiceEvent::EInvoiceRejected(_)
+            | InvoiceEvent::NoteValidatedByLhdn(_) => {}
             InvoiceEvent::InvoiceDraftAmended(e) => row.total_sen = sen(e.totals.payable())?,
             InvoiceEvent::InvoiceIssued(e) => {
                 row.number = Some(e.number.to_string());

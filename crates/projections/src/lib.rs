@@ -13,6 +13,7 @@ pub mod delivery_variance;
 pub mod equipment_units;
 mod error;
 pub mod invoice_list;
+pub mod lhdn_documents;
 mod newest_first;
 pub mod pipeline;
 pub mod purchase_orders;
@@ -85,5 +86,6 @@ pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
         std::sync::Arc::new(supplier_list::SupplierList),
         std::sync::Arc::new(purchase_orders::PurchaseOrders),
         std::sync::Arc::new(delivery_orders::DeliveryOrders),
+        std::sync::Arc::new(lhdn_documents::LhdnDocuments),
     ]
 }

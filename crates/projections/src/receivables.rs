@@ -215,7 +215,11 @@ impl Projection for Receivables {
             | InvoiceEvent::InvoiceDraftAmended(_)
             | InvoiceEvent::InvoiceVoided(_)
             | InvoiceEvent::InvoiceValidatedByLhdn(_)
-            | InvoiceEvent::InvoicePdfIssued(_) => return Ok(()),
+            | InvoiceEvent::InvoicePdfIssued(_)
+            | InvoiceEvent::EInvoiceSubmissionStarted(_)
+            | InvoiceEvent::EInvoiceAccepted(_)
+            | InvoiceEvent::EInvoiceRejected(_)
+            | InvoiceEvent::NoteValidatedByLhdn(_) => return Ok(()),
         }
         let kept = load(tx, &event.stream.stream_id).await?;
         // A stream's positions grow with its versions, so an event at or below the last one

@@ -5,7 +5,7 @@ use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use niaga_store::{Database, on_writer};
 
 /// How long a lease lasts unless renewed: a crashed holder blocks the job at most this long.
-pub(crate) const TERM: TimeDelta = TimeDelta::seconds(60);
+pub const TERM: TimeDelta = TimeDelta::seconds(60);
 
 /// Fixed-width UTC text: its order is time order on both databases.
 pub(crate) fn instant(at: DateTime<Utc>) -> String {
@@ -14,7 +14,7 @@ pub(crate) fn instant(at: DateTime<Utc>) -> String {
 
 /// Takes (or renews) the lease of `job` for `holder` until `now + TERM`. `Ok(false)` when
 /// another holder's lease has not expired.
-pub(crate) async fn take(
+pub async fn take(
     db: &Database,
     job: &str,
     holder: &str,
@@ -36,7 +36,7 @@ pub(crate) async fn take(
 }
 
 /// Gives the lease up, if `holder` still has it.
-pub(crate) async fn give_up(db: &Database, job: &str, holder: &str) -> Result<(), sqlx::Error> {
+pub async fn give_up(db: &Database, job: &str, holder: &str) -> Result<(), sqlx::Error> {
     on_writer!(db, pool => sqlx::query("DELETE FROM job_leases WHERE job = $1 AND holder = $2")
         .bind(job)
         .bind(holder)

@@ -8,7 +8,7 @@
 
 mod error;
 pub mod jobs;
-mod lease;
+pub mod lease;
 pub mod runs;
 mod schedule;
 

@@ -18,6 +18,7 @@ mod etag;
 mod events;
 mod health;
 pub(crate) mod invoices;
+mod lhdn;
 pub(crate) mod lines;
 pub(crate) mod money;
 mod page_cursor;
@@ -47,6 +48,7 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .merge(equipment::router())
         .merge(events::router())
         .merge(invoices::router())
+        .merge(lhdn::router())
         .merge(pipeline::router())
         .merge(purchase_orders::router())
         .merge(quotations::router())

@@ -13,11 +13,12 @@ use niaga_domain::{
     quotation::Quotation,
 };
 use niaga_pdf::{DeliveryOrderDocument, DeliveryOrderLine, Issue, SignatureEvidence};
-use niaga_store::{RecordedEvent, decode};
+use niaga_store::RecordedEvent;
 
 use super::{
     PdfIssueError, convert,
-    issue::{PdfSubject, record, state_at, store_once},
+    issue::{PdfSubject, decoded, issue, state_at, store_once},
+    settings,
 };
 use crate::app::AppState;
 
@@ -106,7 +107,7 @@ pub(crate) async fn shown_pdf(
     r: &DeliveryOrderRecord,
 ) -> Result<Vec<u8>, PdfIssueError> {
     let document = document(state, r, None).await?;
-    let letterhead = state.pdf_settings().letterhead.clone();
+    let letterhead = settings::letterhead(state.company());
     Ok(tokio::task::spawn_blocking(move || {
         niaga_pdf::render_delivery_order(&letterhead, &document)
     })
@@ -137,9 +138,7 @@ pub(crate) async fn on_event(
     state: &AppState,
     event: &RecordedEvent,
 ) -> Result<bool, PdfIssueError> {
-    let decoded: DeliveryOrderEvent =
-        decode(event).map_err(|e| PdfIssueError::Corrupt(e.to_string()))?;
-    let signed = match decoded {
+    let signed = match decoded::<DeliveryOrderEvent>(event)? {
         DeliveryOrderEvent::DeliveryOrderSigned(e) => e,
         DeliveryOrderEvent::DeliveryOrderCreated(_)
         | DeliveryOrderEvent::DeliveryOrderDispatched(_)
@@ -184,16 +183,12 @@ pub(crate) async fn on_event(
         version: event.version,
         issued_on: niaga_domain::business_day(signed.signed_at),
     };
-    let letterhead = state.pdf_settings().letterhead.clone();
-    let pdf = store_once(state, subject, move || {
-        niaga_pdf::render_delivery_order(&letterhead, &document)
-    })
-    .await?;
-    record::<DeliveryOrder>(
+    issue::<DeliveryOrder>(
         state,
-        stream_id,
-        DeliveryOrderCommand::RecordPdf(pdf),
-        event.event_id,
+        event,
+        subject,
+        move |letterhead| niaga_pdf::render_delivery_order(letterhead, &document),
+        DeliveryOrderCommand::RecordPdf,
     )
     .await
 }

@@ -4,13 +4,13 @@
 
 use chrono::NaiveDate;
 use niaga_documents::{DocumentError, DocumentKey, NewDocument};
-use niaga_domain::{Actor, Aggregate, Ctx, PdfIssued, PdfKind, values::Sha256Hex};
-use niaga_pdf::PdfError;
-use niaga_store::{CommandOptions, StreamRef, decode};
+use niaga_domain::{Actor, Aggregate, Ctx, DomainEvent, PdfIssued, PdfKind, values::Sha256Hex};
+use niaga_pdf::{Letterhead, PdfError};
+use niaga_store::{CommandOptions, RecordedEvent, StreamRef, decode};
 use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
-use super::PdfIssueError;
+use super::{PdfIssueError, settings};
 use crate::app::AppState;
 
 /// The namespace of PDF document keys (UUIDv5). Never change: stored keys were made in it.
@@ -38,6 +38,29 @@ impl PdfSubject {
         );
         DocumentKey::from_uuid(Uuid::new_v5(&KEY_NAMESPACE, name.as_bytes()))
     }
+}
+
+/// Issues the PDF `event` calls for: stores it (rendered by `render` with the company's
+/// letterhead, unless stored already) and records it on the event's stream with `command`
+/// (the aggregate's `RecordPdf`). Whether a PDF event was appended.
+pub(crate) async fn issue<A>(
+    state: &AppState,
+    event: &RecordedEvent,
+    subject: PdfSubject,
+    render: impl FnOnce(&Letterhead) -> Result<Vec<u8>, PdfError> + Send + 'static,
+    command: fn(PdfIssued) -> A::Command,
+) -> Result<bool, PdfIssueError>
+where
+    A: Aggregate + Serialize + DeserializeOwned,
+{
+    let letterhead = settings::letterhead(state.company());
+    let pdf = store_once(state, subject, move || render(&letterhead)).await?;
+    record::<A>(state, &event.stream.stream_id, command(pdf), event.event_id).await
+}
+
+/// The event as its aggregate's type.
+pub(crate) fn decoded<E: DomainEvent>(event: &RecordedEvent) -> Result<E, PdfIssueError> {
+    decode(event).map_err(|e| PdfIssueError::Corrupt(e.to_string()))
 }
 
 /// Stores the PDF of `subject` unless it is stored already (then `render` is not called),
@@ -81,7 +104,7 @@ pub(crate) async fn store_once(
 
 /// Records the PDF on the stream `stream_id` of `A` with `command` (its `RecordPdf`); the
 /// aggregate answers nothing new when it is recorded already. Whether an event was appended.
-pub(crate) async fn record<A>(
+async fn record<A>(
     state: &AppState,
     stream_id: &str,
     command: A::Command,
@@ -120,9 +143,7 @@ pub(crate) async fn state_at<A: Aggregate>(
         .await?;
     let mut folded = A::default();
     for recorded in events.iter().take_while(|e| e.version <= version) {
-        let event: A::Event =
-            decode(recorded).map_err(|e| PdfIssueError::Corrupt(e.to_string()))?;
-        folded = folded.evolve(&event);
+        folded = folded.evolve(&decoded::<A::Event>(recorded)?);
     }
     Ok(folded)
 }

@@ -39,7 +39,7 @@ use tracing::{instrument, warn};
 use crate::app::AppState;
 
 pub use error::PdfIssueError;
-pub use settings::{LHDN_PORTAL, PdfSettings, letterhead_from_file};
+pub use settings::PdfSettings;
 pub use verify::verify_recorded;
 
 /// The issuer's checkpoint name (shown with the projections' on the admin screen).

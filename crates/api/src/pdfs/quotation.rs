@@ -5,11 +5,11 @@ use niaga_domain::{
     quotation::{Quotation, QuotationCommand, QuotationEvent},
 };
 use niaga_pdf::{Issue, QuotationDocument};
-use niaga_store::{RecordedEvent, decode};
+use niaga_store::RecordedEvent;
 
 use super::{
     PdfIssueError, convert,
-    issue::{PdfSubject, record, state_at, store_once},
+    issue::{PdfSubject, decoded, issue, state_at},
 };
 use crate::app::AppState;
 
@@ -18,9 +18,7 @@ pub(crate) async fn on_event(
     state: &AppState,
     event: &RecordedEvent,
 ) -> Result<bool, PdfIssueError> {
-    let decoded: QuotationEvent =
-        decode(event).map_err(|e| PdfIssueError::Corrupt(e.to_string()))?;
-    let sent = match decoded {
+    let sent = match decoded::<QuotationEvent>(event)? {
         QuotationEvent::QuotationSent(e) => e,
         QuotationEvent::QuotationDrafted(_)
         | QuotationEvent::QuotationLinesAmended(_)
@@ -40,7 +38,7 @@ pub(crate) async fn on_event(
             "quotation {stream_id} has no draft"
         )));
     };
-    let settings = state.pdf_settings();
+    let in_words = state.pdf_settings().amount_in_words;
     let document = QuotationDocument {
         issue: Issue {
             number: q.number.with_revision(sent.revision),
@@ -53,7 +51,7 @@ pub(crate) async fn on_event(
         currency: q.currency.as_str().to_owned(),
         lines: convert::lines(&sent.lines),
         totals: convert::totals(&sent.totals),
-        amount_in_words: settings.amount_in_words,
+        amount_in_words: in_words,
     };
     let subject = PdfSubject {
         kind: PdfKind::Quotation,
@@ -61,16 +59,12 @@ pub(crate) async fn on_event(
         version: event.version,
         issued_on: sent.sent_on,
     };
-    let letterhead = settings.letterhead.clone();
-    let pdf = store_once(state, subject, move || {
-        niaga_pdf::render_quotation(&letterhead, &document)
-    })
-    .await?;
-    record::<Quotation>(
+    issue::<Quotation>(
         state,
-        stream_id,
-        QuotationCommand::RecordPdf(pdf),
-        event.event_id,
+        event,
+        subject,
+        move |letterhead| niaga_pdf::render_quotation(letterhead, &document),
+        QuotationCommand::RecordPdf,
     )
     .await
 }

@@ -5,11 +5,11 @@ use niaga_domain::{
     rental::{Rental, RentalCommand, RentalEvent},
 };
 use niaga_pdf::{Issue, ReturnReceiptDocument, ReturnedUnit};
-use niaga_store::{RecordedEvent, decode};
+use niaga_store::RecordedEvent;
 
 use super::{
     PdfIssueError, convert,
-    issue::{PdfSubject, record, state_at, store_once},
+    issue::{PdfSubject, decoded, issue, state_at},
 };
 use crate::app::AppState;
 
@@ -19,8 +19,7 @@ pub(crate) async fn on_event(
     state: &AppState,
     event: &RecordedEvent,
 ) -> Result<bool, PdfIssueError> {
-    let decoded: RentalEvent = decode(event).map_err(|e| PdfIssueError::Corrupt(e.to_string()))?;
-    let returned = match decoded {
+    let returned = match decoded::<RentalEvent>(event)? {
         RentalEvent::RentalUnitCheckedIn(e) => e,
         RentalEvent::RentalReserved(_)
         | RentalEvent::RentalUnitCheckedOut(_)
@@ -51,7 +50,7 @@ pub(crate) async fn on_event(
     };
     // The n-th unit back names the receipt, so each return has a number of its own.
     let returns = r.units.iter().filter(|u| u.check_in.is_some()).count();
-    let settings = state.pdf_settings();
+    let in_words = state.pdf_settings().amount_in_words;
     let document = ReturnReceiptDocument {
         issue: Issue {
             number: format!("{} / return {returns}", r.id),
@@ -71,7 +70,7 @@ pub(crate) async fn on_event(
             damage_charge: returned.damage_charge.amount(),
         }],
         still_out: r.units_out().map(|u| u.unit.label()).collect(),
-        amount_in_words: settings.amount_in_words,
+        amount_in_words: in_words,
     };
     let subject = PdfSubject {
         kind: PdfKind::RentalReturnReceipt,
@@ -79,16 +78,12 @@ pub(crate) async fn on_event(
         version: event.version,
         issued_on: niaga_domain::business_day(returned.recorded_at),
     };
-    let letterhead = settings.letterhead.clone();
-    let pdf = store_once(state, subject, move || {
-        niaga_pdf::render_return_receipt(&letterhead, &document)
-    })
-    .await?;
-    record::<Rental>(
+    issue::<Rental>(
         state,
-        stream_id,
-        RentalCommand::RecordPdf(pdf),
-        event.event_id,
+        event,
+        subject,
+        move |letterhead| niaga_pdf::render_return_receipt(letterhead, &document),
+        RentalCommand::RecordPdf,
     )
     .await
 }

@@ -318,7 +318,7 @@ async fn a_delivery_order_from_an_invoice_is_signed_once_through_its_link(app: T
         .assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
 
     // The signed delivery order's PDF: issued once signed, with the image and the evidence.
-    assert_eq!(niaga_api::pdfs::catch_up(&app.state).await.unwrap(), 1);
+    crate::pdfs::issue_pdfs(&app, 1).await;
     let view = get(&app, &format!("/delivery-orders/{id}")).await;
     let documents = view["documents"].as_array().unwrap();
     assert_eq!(documents.len(), 1, "{view}");

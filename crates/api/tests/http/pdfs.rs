@@ -77,6 +77,21 @@ fn pages(pdf: &[u8]) -> u32 {
         .unwrap()
 }
 
+/// Runs the PDF issuer until it has appended `expected` PDF events. On PostgreSQL the feed
+/// shows a commit once no older transaction is in flight anywhere on the server (the
+/// gap-safe read), so a command's events may take a moment to reach the issuer.
+pub async fn issue_pdfs(app: &TestApp, expected: u64) {
+    let mut appended = 0;
+    for _ in 0..250 {
+        appended += pdfs::catch_up(&app.state).await.unwrap();
+        if appended >= expected {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(appended, expected, "PDF events appended");
+}
+
 #[track_caller]
 fn succeeded(response: &TestResponse) -> Value {
     assert!(
@@ -152,7 +167,7 @@ async fn history(app: &TestApp, stream_type: &str, id: &str, event_type: &str) -
 
 async fn an_issued_invoice_has_its_pdf_in_its_history_kept_seven_years(app: TestApp) {
     let (id, number) = issued_invoice(&app).await;
-    assert_eq!(pdfs::catch_up(&app.state).await.unwrap(), 1);
+    issue_pdfs(&app, 1).await;
 
     let view = get(&app, &format!("/invoices/{id}")).await;
     let documents = view["documents"].as_array().unwrap();
@@ -198,6 +213,7 @@ async fn an_issued_invoice_has_its_pdf_in_its_history_kept_seven_years(app: Test
         uuid::Uuid::now_v7(),
     );
     let validation = InvoiceCommand::RecordLhdnValidation(RecordLhdnValidation {
+        note_id: None,
         document_uuid: "F9D425P6DS7D8IU7XW1P4T3H10".into(),
         long_id: "LIJAF97HJJKH8298KHADH09908570FDKK9S2LSIUHB377373".into(),
         validated_at: Utc::now(),
@@ -207,7 +223,7 @@ async fn an_issued_invoice_has_its_pdf_in_its_history_kept_seven_years(app: Test
         .execute(&id, &validation, &ctx, &CommandOptions::default())
         .await
         .unwrap();
-    assert_eq!(pdfs::catch_up(&app.state).await.unwrap(), 1);
+    issue_pdfs(&app, 1).await;
     let view = get(&app, &format!("/invoices/{id}")).await;
     let documents = view["documents"].as_array().unwrap();
     assert_eq!(documents.len(), 2, "{view}");
@@ -287,7 +303,7 @@ async fn a_sent_quotation_revision_and_a_credit_note_get_their_pdfs(app: TestApp
     )
     .await;
     // The quotation's, the invoice's and the note's.
-    assert_eq!(pdfs::catch_up(&app.state).await.unwrap(), 3);
+    issue_pdfs(&app, 3).await;
 
     let view = get(&app, &format!("/quotations/{quotation}")).await;
     let documents = view["documents"].as_array().unwrap();
@@ -317,6 +333,36 @@ async fn a_sent_quotation_revision_and_a_credit_note_get_their_pdfs(app: TestApp
     ] {
         assert!(text.contains(expected), "{expected} not in {text}");
     }
+    assert!(!text.contains("Validated by LHDN"));
+
+    // LHDN validates the note: a new version of the note's PDF, with its own QR link.
+    let note_id: niaga_domain::ids::NoteId =
+        view["notes"][0]["id"].as_str().unwrap().parse().unwrap();
+    let ctx = Ctx::new(
+        Utc::now(),
+        Actor::System("test".into()),
+        uuid::Uuid::now_v7(),
+    );
+    let validation = InvoiceCommand::RecordLhdnValidation(RecordLhdnValidation {
+        note_id: Some(note_id),
+        document_uuid: "NOTE5P6DS7D8IU7XW1P4T3H10".into(),
+        long_id: "NOTEF97HJJKH8298KHADH09908570FDKK9S2LSIUHB3773".into(),
+        validated_at: Utc::now(),
+    });
+    app.state
+        .commands::<Invoice>()
+        .execute(&invoice, &validation, &ctx, &CommandOptions::default())
+        .await
+        .unwrap();
+    issue_pdfs(&app, 1).await;
+    let view = get(&app, &format!("/invoices/{invoice}")).await;
+    let validated = &view["documents"][2];
+    assert_eq!(validated["kind"], "credit_note", "{view}");
+    assert_eq!(validated["document_id"], view["notes"][0]["id"]);
+    let (pdf, _) = fetch(&app, validated).await;
+    let url = "https://myinvois.hasil.gov.my/NOTE5P6DS7D8IU7XW1P4T3H10/share/\
+               NOTEF97HJJKH8298KHADH09908570FDKK9S2LSIUHB3773";
+    assert!(pdf_text(&pdf).contains(url), "the note's validation link");
 }
 
 async fn an_unknown_document_is_a_problem(app: TestApp) {

@@ -226,7 +226,11 @@ impl Receivable {
             | E::InvoiceIssued(_)
             | E::InvoiceVoided(_)
             | E::InvoiceValidatedByLhdn(_)
-            | E::InvoicePdfIssued(_) => return Ok(()),
+            | E::InvoicePdfIssued(_)
+            | E::EInvoiceSubmissionStarted(_)
+            | E::EInvoiceAccepted(_)
+            | E::EInvoiceRejected(_)
+            | E::NoteValidatedByLhdn(_) => return Ok(()),
         };
         self.moved(on, change)
     }

@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{DocumentNumber, PaymentMethod, PaymentTerms, QuotationSource};
+use uuid::Uuid;
+
+use super::{DocumentNumber, LhdnProblem, PaymentMethod, PaymentTerms, QuotationSource};
 use crate::billing::LineInput;
 use crate::ids::{CustomerId, InvoiceId, NoteId, PaymentId};
 use crate::money::{Currency, Money};
@@ -21,6 +23,9 @@ pub enum InvoiceCommand {
     Void(VoidInvoice),
     RecordLhdnValidation(RecordLhdnValidation),
     Cancel(CancelInvoice),
+    StartEInvoiceSubmission(StartEInvoiceSubmission),
+    RecordEInvoiceAcceptance(RecordEInvoiceAcceptance),
+    RecordEInvoiceRejection(RecordEInvoiceRejection),
     /// Records the PDF issued for a version of the document (the PDF issuer's command):
     /// nothing new when it is recorded already.
     RecordPdf(crate::PdfIssued),
@@ -98,9 +103,12 @@ pub struct VoidInvoice {
     pub reason: String,
 }
 
-/// Records that LHDN validated the issued invoice (sent by the LHDN submitter).
+/// Records that LHDN validated the issued invoice, or one of its notes (sent by the LHDN
+/// submitter).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordLhdnValidation {
+    /// `None`: the invoice itself.
+    pub note_id: Option<NoteId>,
     /// LHDN's document UUID.
     pub document_uuid: String,
     /// LHDN's long id, for the validation link and QR code.
@@ -115,4 +123,34 @@ pub struct RecordLhdnValidation {
 pub struct CancelInvoice {
     /// Sent to LHDN: one line, at most 300 characters.
     pub reason: String,
+}
+
+/// The submitter is about to send the invoice (or the note `note_id`) to LHDN, signed as the
+/// document stored under `signed_copy`. Allowed within 72 hours of issue (LHDN refuses older
+/// documents), for a note once the invoice is validated, and never while a submission of
+/// the same document is under way or after it was validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StartEInvoiceSubmission {
+    pub note_id: Option<NoteId>,
+    /// Lower-case hex SHA-256 of the signed document.
+    pub document_hash: String,
+    pub signed_copy: Uuid,
+}
+
+/// LHDN accepted attempt `attempt` for validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordEInvoiceAcceptance {
+    pub note_id: Option<NoteId>,
+    pub attempt: u32,
+    pub submission_uid: String,
+    pub document_uuid: String,
+}
+
+/// LHDN refused attempt `attempt`, at submission or after validating it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordEInvoiceRejection {
+    pub note_id: Option<NoteId>,
+    pub attempt: u32,
+    pub document_uuid: Option<String>,
+    pub problems: Vec<LhdnProblem>,
 }

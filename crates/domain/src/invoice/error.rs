@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{DocumentKind, DocumentNumber};
 use crate::billing::BillingError;
+use crate::ids::NoteId;
 use crate::money::{Currency, Money};
 use crate::values::TextProblem;
 
@@ -105,6 +106,32 @@ pub enum InvoiceError {
         number: DocumentNumber,
         closed_at: DateTime<Utc>,
     },
+    #[error("this invoice has no note {note_id}")]
+    NoSuchNote { note_id: NoteId },
+    #[error("a document hash is the lower-case hex SHA-256 of the signed document (64 characters)")]
+    BadDocumentHash,
+    /// LHDN's referenced-document rule (LHDN.md §1.11).
+    #[error("a note goes to LHDN once invoice {invoice} is validated")]
+    InvoiceNotValidated { invoice: DocumentNumber },
+    #[error("{number} is with LHDN (submission {attempt}): wait for LHDN's answer")]
+    SubmissionUnderWay {
+        number: DocumentNumber,
+        attempt: u32,
+    },
+    #[error(
+        "{number} can no longer go to LHDN: a document must be submitted within 72 hours of its issue, which ended at {closed_at}; cancel it and issue a new one"
+    )]
+    SubmissionWindowClosed {
+        number: DocumentNumber,
+        closed_at: DateTime<Utc>,
+    },
+    #[error("{number} has no LHDN submission {attempt} waiting for an answer")]
+    NoSuchSubmission {
+        number: DocumentNumber,
+        attempt: u32,
+    },
+    #[error("LHDN already accepted this document as {document_uuid}")]
+    AcceptedAsAnother { document_uuid: String },
 }
 
 fn list(numbers: &[DocumentNumber]) -> String {
@@ -146,7 +173,14 @@ impl InvoiceError {
             | Self::AlreadyValidated { .. }
             | Self::ReferencedByNotes { .. }
             | Self::PaymentsRecorded { .. }
-            | Self::CancellationWindowClosed { .. } => None,
+            | Self::CancellationWindowClosed { .. }
+            | Self::InvoiceNotValidated { .. }
+            | Self::SubmissionUnderWay { .. }
+            | Self::SubmissionWindowClosed { .. }
+            | Self::NoSuchSubmission { .. }
+            | Self::AcceptedAsAnother { .. } => None,
+            Self::NoSuchNote { .. } => Some("/note_id".to_owned()),
+            Self::BadDocumentHash => Some("/document_hash".to_owned()),
         }
     }
 }

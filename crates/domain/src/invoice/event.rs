@@ -5,7 +5,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{DocumentNumber, PaymentMethod, PaymentTerms, QuotationSource};
+use uuid::Uuid;
+
+use super::{DocumentNumber, LhdnProblem, PaymentMethod, PaymentTerms, QuotationSource};
 use crate::DomainEvent;
 use crate::billing::{Line, Totals};
 use crate::ids::{CustomerId, InvoiceId, NoteId, PaymentId};
@@ -25,6 +27,10 @@ pub enum InvoiceEvent {
     InvoiceVoided(InvoiceVoided),
     InvoiceValidatedByLhdn(InvoiceValidatedByLhdn),
     InvoiceCancelled(InvoiceCancelled),
+    EInvoiceSubmissionStarted(EInvoiceSubmissionStarted),
+    EInvoiceAccepted(EInvoiceAccepted),
+    EInvoiceRejected(EInvoiceRejected),
+    NoteValidatedByLhdn(NoteValidatedByLhdn),
     /// The PDF of a document of this stream was issued (stored, its digest recorded).
     InvoicePdfIssued(crate::PdfIssued),
 }
@@ -131,6 +137,54 @@ pub struct InvoiceCancelled {
     pub cancelled_at: DateTime<Utc>,
 }
 
+/// The submitter is about to send a document of this stream (the invoice, or the note
+/// `note_id`) to LHDN: recorded before it is sent, so that after a crash the next submitter
+/// knows a submission may have reached LHDN and reconciles instead of sending again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EInvoiceSubmissionStarted {
+    /// `None`: the invoice itself.
+    pub note_id: Option<NoteId>,
+    /// 1 for the first submission of this document, 2 after a rejection, and so on.
+    pub attempt: u32,
+    /// The lower-case hex SHA-256 of the signed document: LHDN's `documentHash`.
+    pub document_hash: String,
+    /// The signed document in the document store: the very bytes sent, for a resend and
+    /// for the record.
+    pub signed_copy: Uuid,
+    pub started_at: DateTime<Utc>,
+}
+
+/// LHDN accepted the document for validation (HTTP 202).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EInvoiceAccepted {
+    pub note_id: Option<NoteId>,
+    pub attempt: u32,
+    pub submission_uid: String,
+    pub document_uuid: String,
+    pub accepted_at: DateTime<Utc>,
+}
+
+/// LHDN refused the document: at submission, or as invalid after validating it. It stays
+/// unsent until a new attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EInvoiceRejected {
+    pub note_id: Option<NoteId>,
+    pub attempt: u32,
+    /// LHDN's UUID, when it got as far as having one (invalid after validation).
+    pub document_uuid: Option<String>,
+    pub problems: Vec<LhdnProblem>,
+    pub rejected_at: DateTime<Utc>,
+}
+
+/// LHDN validated a credit, debit or refund note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteValidatedByLhdn {
+    pub note_id: NoteId,
+    pub document_uuid: String,
+    pub long_id: String,
+    pub validated_at: DateTime<Utc>,
+}
+
 impl DomainEvent for InvoiceEvent {
     fn event_type(&self) -> &'static str {
         match self {
@@ -144,6 +198,10 @@ impl DomainEvent for InvoiceEvent {
             Self::InvoiceVoided(_) => "InvoiceVoided",
             Self::InvoiceValidatedByLhdn(_) => "InvoiceValidatedByLhdn",
             Self::InvoiceCancelled(_) => "InvoiceCancelled",
+            Self::EInvoiceSubmissionStarted(_) => "EInvoiceSubmissionStarted",
+            Self::EInvoiceAccepted(_) => "EInvoiceAccepted",
+            Self::EInvoiceRejected(_) => "EInvoiceRejected",
+            Self::NoteValidatedByLhdn(_) => "NoteValidatedByLhdn",
             Self::InvoicePdfIssued(_) => "InvoicePdfIssued",
         }
     }

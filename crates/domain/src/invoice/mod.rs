@@ -5,6 +5,7 @@
 
 pub mod aging;
 mod command;
+mod einvoice;
 mod error;
 mod event;
 mod number;
@@ -16,12 +17,15 @@ mod tests;
 
 pub use command::{
     AmendDraft, CancelInvoice, DraftInvoice, InvoiceCommand, IssueInvoice, IssueNote,
-    RecordLhdnValidation, RecordPayment, VoidInvoice,
+    RecordEInvoiceAcceptance, RecordEInvoiceRejection, RecordLhdnValidation, RecordPayment,
+    StartEInvoiceSubmission, VoidInvoice,
 };
+pub use einvoice::{EInvoice, EInvoiceStage, LhdnProblem, SUBMISSION_WINDOW};
 pub use error::InvoiceError;
 pub use event::{
-    InvoiceCancelled, InvoiceDraftAmended, InvoiceDrafted, InvoiceEvent, InvoiceIssued,
-    InvoiceValidatedByLhdn, InvoiceVoided, NoteIssued, PaymentRecorded,
+    EInvoiceAccepted, EInvoiceRejected, EInvoiceSubmissionStarted, InvoiceCancelled,
+    InvoiceDraftAmended, InvoiceDrafted, InvoiceEvent, InvoiceIssued, InvoiceValidatedByLhdn,
+    InvoiceVoided, NoteIssued, NoteValidatedByLhdn, PaymentRecorded,
 };
 pub use number::{DocumentKind, DocumentNumber};
 pub use payment::PaymentMethod;
@@ -31,7 +35,7 @@ pub use state::{
 };
 pub use terms::PaymentTerms;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use crate::billing::{self, Adjustments, Line, LineInput, Totals};
 use crate::money::{Currency, Money};
@@ -50,8 +54,8 @@ const LHDN_ID_MAX: usize = 100;
 impl Aggregate for Invoice {
     /// Stored beside every event of an invoice stream: never rename.
     const STREAM_TYPE: &'static str = "invoice";
-    /// 2: the record keeps the PDFs issued of it.
-    const STATE_VERSION: u32 = 2;
+    /// 2: the record keeps each document's e-invoice stage. 3: and the PDFs issued of it.
+    const STATE_VERSION: u32 = 3;
     type Command = InvoiceCommand;
     type Event = InvoiceEvent;
     type Error = InvoiceError;
@@ -75,7 +79,10 @@ impl Aggregate for Invoice {
                 | C::IssueRefundNote(_)
                 | C::Void(_)
                 | C::RecordLhdnValidation(_)
-                | C::Cancel(_),
+                | C::Cancel(_)
+                | C::StartEInvoiceSubmission(_)
+                | C::RecordEInvoiceAcceptance(_)
+                | C::RecordEInvoiceRejection(_),
             ) => Err(InvoiceError::NotDrafted),
             (Self::Drafted(r), C::AmendDraft(c)) => amend(r, c, ctx),
             (Self::Drafted(r), C::Issue(c)) => issue(r, c, ctx),
@@ -86,6 +93,9 @@ impl Aggregate for Invoice {
             (Self::Drafted(r), C::Void(c)) => void(r, c, ctx),
             (Self::Drafted(r), C::RecordLhdnValidation(c)) => record_validation(r, c),
             (Self::Drafted(r), C::Cancel(c)) => cancel(r, c, ctx),
+            (Self::Drafted(r), C::StartEInvoiceSubmission(c)) => einvoice::start(r, c, ctx),
+            (Self::Drafted(r), C::RecordEInvoiceAcceptance(c)) => einvoice::accept(r, c, ctx),
+            (Self::Drafted(r), C::RecordEInvoiceRejection(c)) => einvoice::reject(r, c, ctx),
             (Self::NotDrafted, C::RecordPdf(_)) => Err(InvoiceError::NotDrafted),
             (Self::Drafted(r), C::RecordPdf(pdf)) => Ok(crate::record_pdf(&r.pdfs, pdf)
                 .map(InvoiceEvent::InvoicePdfIssued)
@@ -112,6 +122,7 @@ impl Aggregate for Invoice {
                     payments: Vec::new(),
                     notes: Vec::new(),
                     lhdn: None,
+                    einvoices: Vec::new(),
                     voiding: None,
                     cancellation: None,
                     account: Account::empty(e.currency),
@@ -128,7 +139,11 @@ impl Aggregate for Invoice {
                 | E::InvoiceVoided(_)
                 | E::InvoiceValidatedByLhdn(_)
                 | E::InvoiceCancelled(_)
-                | E::InvoicePdfIssued(_) => Self::NotDrafted,
+                | E::InvoicePdfIssued(_)
+                | E::EInvoiceSubmissionStarted(_)
+                | E::EInvoiceAccepted(_)
+                | E::EInvoiceRejected(_)
+                | E::NoteValidatedByLhdn(_) => Self::NotDrafted,
             },
             Self::Drafted(mut invoice) => {
                 apply(&mut invoice, event);
@@ -188,7 +203,46 @@ fn apply(r: &mut InvoiceRecord, event: &InvoiceEvent) {
                 long_id: e.long_id.clone(),
                 validated_at: e.validated_at,
             });
+            r.record_einvoice_stage(
+                None,
+                validated(&e.document_uuid, &e.long_id, e.validated_at),
+                false,
+            );
         }
+        E::NoteValidatedByLhdn(e) => {
+            r.record_einvoice_stage(
+                Some(e.note_id),
+                validated(&e.document_uuid, &e.long_id, e.validated_at),
+                false,
+            );
+        }
+        E::EInvoiceSubmissionStarted(e) => r.record_einvoice_stage(
+            e.note_id,
+            EInvoiceStage::Submitting {
+                document_hash: e.document_hash.clone(),
+                signed_copy: e.signed_copy,
+                started_at: e.started_at,
+            },
+            true,
+        ),
+        E::EInvoiceAccepted(e) => r.record_einvoice_stage(
+            e.note_id,
+            EInvoiceStage::Accepted {
+                submission_uid: e.submission_uid.clone(),
+                document_uuid: e.document_uuid.clone(),
+                accepted_at: e.accepted_at,
+            },
+            false,
+        ),
+        E::EInvoiceRejected(e) => r.record_einvoice_stage(
+            e.note_id,
+            EInvoiceStage::Rejected {
+                document_uuid: e.document_uuid.clone(),
+                problems: e.problems.clone(),
+                rejected_at: e.rejected_at,
+            },
+            false,
+        ),
         E::InvoiceCancelled(e) => {
             r.cancellation = Some(Cancellation {
                 reason: e.reason.clone(),
@@ -196,6 +250,14 @@ fn apply(r: &mut InvoiceRecord, event: &InvoiceEvent) {
             });
         }
         E::InvoicePdfIssued(e) => r.pdfs.push(e.clone()),
+    }
+}
+
+fn validated(document_uuid: &str, long_id: &str, validated_at: DateTime<Utc>) -> EInvoiceStage {
+    EInvoiceStage::Validated {
+        document_uuid: document_uuid.to_owned(),
+        long_id: long_id.to_owned(),
+        validated_at,
     }
 }
 
@@ -526,28 +588,43 @@ fn record_validation(
     c: &RecordLhdnValidation,
 ) -> Result<Vec<InvoiceEvent>, InvoiceError> {
     // A cancelled invoice still takes LHDN's answer: a submission already under way when it
-    // was cancelled may come back valid, and the submitter then needs the document's UUID to
-    // cancel it at LHDN too.
+    // was cancelled may come back valid, and LHDN's record is the truth to keep.
     issued(r)?;
+    if let Some(note_id) = c.note_id
+        && r.note(note_id).is_none()
+    {
+        return Err(InvoiceError::NoSuchNote { note_id });
+    }
     let document_uuid = lhdn_id(&c.document_uuid, "document_uuid")?;
     let long_id = lhdn_id(&c.long_id, "long_id")?;
-    if let Some(validation) = &r.lhdn {
+    if let Some(EInvoiceStage::Validated {
+        document_uuid: known,
+        ..
+    }) = r.einvoice(c.note_id).map(|e| &e.stage)
+    {
         // The submitter may report the same outcome twice (a retried poll).
-        return if validation.document_uuid == document_uuid {
+        return if *known == document_uuid {
             Ok(vec![])
         } else {
             Err(InvoiceError::AlreadyValidated {
-                document_uuid: validation.document_uuid.clone(),
+                document_uuid: known.clone(),
             })
         };
     }
-    Ok(vec![InvoiceEvent::InvoiceValidatedByLhdn(
-        InvoiceValidatedByLhdn {
+    let event = match c.note_id {
+        None => InvoiceEvent::InvoiceValidatedByLhdn(InvoiceValidatedByLhdn {
             document_uuid,
             long_id,
             validated_at: c.validated_at,
-        },
-    )])
+        }),
+        Some(note_id) => InvoiceEvent::NoteValidatedByLhdn(NoteValidatedByLhdn {
+            note_id,
+            document_uuid,
+            long_id,
+            validated_at: c.validated_at,
+        }),
+    };
+    Ok(vec![event])
 }
 
 fn cancel(
@@ -570,6 +647,15 @@ fn cancel(
         return Err(InvoiceError::PaymentsRecorded {
             number,
             paid: r.paid(),
+        });
+    }
+    // LHDN cancels only a valid document: one under validation waits for the verdict.
+    if let Some(einvoice) = r.einvoice(None)
+        && einvoice.stage.under_way()
+    {
+        return Err(InvoiceError::SubmissionUnderWay {
+            number,
+            attempt: einvoice.attempts,
         });
     }
     // Once validated, LHDN allows cancelling for 72 hours (`OperationPeriodOver` after). An

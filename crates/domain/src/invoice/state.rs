@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::einvoice::EInvoice;
 use super::{DocumentKind, DocumentNumber, PaymentMethod, PaymentTerms};
 use crate::billing::{Line, Totals};
 use crate::ids::{CustomerId, InvoiceId, NoteId, PaymentId, QuotationId};
@@ -61,6 +62,9 @@ pub struct InvoiceRecord {
     /// Credit, debit and refund notes, oldest first.
     pub notes: Vec<Note>,
     pub lhdn: Option<LhdnValidation>,
+    /// Each document of the stream sent to LHDN, and where it stands.
+    #[serde(default)]
+    pub einvoices: Vec<EInvoice>,
     /// Set if the draft was voided (never issued).
     pub voiding: Option<Voiding>,
     /// Set if the issued invoice was cancelled.

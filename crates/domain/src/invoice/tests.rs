@@ -282,6 +282,7 @@ fn validated_at() -> DateTime<Utc> {
 
 fn validate(uuid: &str) -> InvoiceCommand {
     InvoiceCommand::RecordLhdnValidation(RecordLhdnValidation {
+        note_id: None,
         document_uuid: uuid.into(),
         long_id: "LIJAF97HJJKH8298KHADH09908570FDKK9S2LSIUHB377373".into(),
         validated_at: validated_at(),
@@ -1362,6 +1363,313 @@ fn an_invoice_survives_a_snapshot() {
 #[test]
 fn the_stream_type_is_invoice() {
     assert_eq!(<Invoice as Aggregate>::STREAM_TYPE, "invoice");
+}
+
+// ---- e-invoice submission ------------------------------------------------------------------
+
+const HASH: &str = "6f1c1f1e9a8f4b3d2c1b0a99887766554433221100ffeeddccbbaa9988776655";
+
+fn signed_copy() -> Uuid {
+    Uuid::from_u128(0x5160)
+}
+
+fn submit(note: Option<u128>) -> InvoiceCommand {
+    InvoiceCommand::StartEInvoiceSubmission(StartEInvoiceSubmission {
+        note_id: note.map(note_id),
+        document_hash: HASH.into(),
+        signed_copy: signed_copy(),
+    })
+}
+
+fn submission_started(note: Option<u128>, attempt: u32, ctx: &Ctx) -> InvoiceEvent {
+    InvoiceEvent::EInvoiceSubmissionStarted(EInvoiceSubmissionStarted {
+        note_id: note.map(note_id),
+        attempt,
+        document_hash: HASH.into(),
+        signed_copy: signed_copy(),
+        started_at: ctx.now,
+    })
+}
+
+fn accept(attempt: u32, uuid: &str) -> InvoiceCommand {
+    InvoiceCommand::RecordEInvoiceAcceptance(RecordEInvoiceAcceptance {
+        note_id: None,
+        attempt,
+        submission_uid: "E3BNZRC5GBKWJ19H91XBJZYJ10".into(),
+        document_uuid: uuid.into(),
+    })
+}
+
+fn accepted(attempt: u32, uuid: &str) -> InvoiceEvent {
+    InvoiceEvent::EInvoiceAccepted(EInvoiceAccepted {
+        note_id: None,
+        attempt,
+        submission_uid: "E3BNZRC5GBKWJ19H91XBJZYJ10".into(),
+        document_uuid: uuid.into(),
+        accepted_at: test_ctx().now,
+    })
+}
+
+fn buyer_tin_problem() -> Vec<LhdnProblem> {
+    vec![LhdnProblem {
+        code: Some("CF358".into()),
+        message: "Buyer TIN is invalid".into(),
+        property_path: Some("Invoice.AccountingCustomerParty".into()),
+    }]
+}
+
+fn reject(attempt: u32, uuid: Option<&str>) -> InvoiceCommand {
+    InvoiceCommand::RecordEInvoiceRejection(RecordEInvoiceRejection {
+        note_id: None,
+        attempt,
+        document_uuid: uuid.map(Into::into),
+        problems: buyer_tin_problem(),
+    })
+}
+
+fn rejected(attempt: u32, uuid: Option<&str>) -> InvoiceEvent {
+    InvoiceEvent::EInvoiceRejected(EInvoiceRejected {
+        note_id: None,
+        attempt,
+        document_uuid: uuid.map(Into::into),
+        problems: buyer_tin_problem(),
+        rejected_at: test_ctx().now,
+    })
+}
+
+#[test]
+fn an_issued_invoice_starts_its_first_submission_to_lhdn() {
+    let state = given([drafted(), issued()])
+        .when(submit(None))
+        .then([submission_started(None, 1, &test_ctx())]);
+    let einvoice = record(&state).einvoice(None).unwrap();
+    assert_eq!(einvoice.attempts, 1);
+    assert!(einvoice.stage.under_way());
+}
+
+#[test]
+fn a_draft_is_not_submitted_to_lhdn() {
+    given([drafted()])
+        .when(submit(None))
+        .then_err(InvoiceError::NotIssued);
+}
+
+#[test]
+fn no_second_submission_starts_while_one_waits_for_lhdns_answer() {
+    let started = submission_started(None, 1, &test_ctx());
+    let refusal = InvoiceError::SubmissionUnderWay {
+        number: inv(),
+        attempt: 1,
+    };
+    given([drafted(), issued(), started.clone()])
+        .when(submit(None))
+        .then_err(refusal.clone());
+    given([
+        drafted(),
+        issued(),
+        started,
+        accepted(1, "NYEA8PYC59ED2WJB91XBJZYJ10"),
+    ])
+    .when(submit(None))
+    .then_err(refusal);
+}
+
+#[test]
+fn a_validated_invoice_is_never_submitted_again() {
+    given([drafted(), issued(), validated()])
+        .when(submit(None))
+        .then_err(InvoiceError::AlreadyValidated {
+            document_uuid: "F9D425P6DS7D8IU".into(),
+        });
+}
+
+#[test]
+fn after_a_rejection_a_new_attempt_may_start() {
+    let state = given([
+        drafted(),
+        issued(),
+        submission_started(None, 1, &test_ctx()),
+        rejected(1, None),
+    ])
+    .when(submit(None))
+    .then([submission_started(None, 2, &test_ctx())]);
+    assert_eq!(record(&state).einvoice(None).unwrap().attempts, 2);
+}
+
+#[test]
+fn a_document_issued_72_hours_ago_can_no_longer_go_to_lhdn() {
+    let closed_at = test_ctx().now + SUBMISSION_WINDOW;
+    let refusal = InvoiceError::SubmissionWindowClosed {
+        number: inv(),
+        closed_at,
+    };
+    assert_eq!(
+        refusal.to_string(),
+        "INV-2026-000123 can no longer go to LHDN: a document must be submitted within 72 hours of its issue, which ended at 2026-06-04 02:00:00 UTC; cancel it and issue a new one"
+    );
+    given([drafted(), issued()])
+        .at(at(closed_at))
+        .when(submit(None))
+        .then_err(refusal);
+    let last_second = at(closed_at - TimeDelta::seconds(1));
+    given([drafted(), issued()])
+        .at(last_second.clone())
+        .when(submit(None))
+        .then([submission_started(None, 1, &last_second)]);
+}
+
+#[test]
+fn a_note_goes_to_lhdn_only_once_its_invoice_is_validated() {
+    let note = noted(NoteKind::Credit, 1, "100.00");
+    given([drafted(), issued(), note.clone()])
+        .when(submit(Some(1)))
+        .then_err(InvoiceError::InvoiceNotValidated { invoice: inv() });
+    given([drafted(), issued(), validated(), note])
+        .when(submit(Some(1)))
+        .then([submission_started(Some(1), 1, &test_ctx())]);
+}
+
+#[test]
+fn submitting_an_unknown_note_is_refused() {
+    given([drafted(), issued(), validated()])
+        .when(submit(Some(9)))
+        .then_err(InvoiceError::NoSuchNote {
+            note_id: note_id(9),
+        });
+}
+
+#[test]
+fn a_submission_names_the_signed_document_by_its_hex_sha256() {
+    let command = InvoiceCommand::StartEInvoiceSubmission(StartEInvoiceSubmission {
+        note_id: None,
+        document_hash: HASH.to_uppercase(),
+        signed_copy: signed_copy(),
+    });
+    given([drafted(), issued()])
+        .when(command)
+        .then_err(InvoiceError::BadDocumentHash);
+}
+
+#[test]
+fn a_cancelled_invoice_is_not_submitted() {
+    given([drafted(), issued(), cancelled()])
+        .when(submit(None))
+        .then_err(InvoiceError::Cancelled { number: inv() });
+}
+
+#[test]
+fn lhdns_acceptance_is_recorded_once_for_the_attempt_it_answers() {
+    let started = submission_started(None, 1, &test_ctx());
+    let uuid = "NYEA8PYC59ED2WJB91XBJZYJ10";
+    given([drafted(), issued(), started.clone()])
+        .when(accept(1, uuid))
+        .then([accepted(1, uuid)]);
+    // A retried record of the same answer changes nothing.
+    given([drafted(), issued(), started.clone(), accepted(1, uuid)])
+        .when(accept(1, uuid))
+        .then_nothing();
+    given([drafted(), issued(), started.clone(), accepted(1, uuid)])
+        .when(accept(1, "ANOTHER0UUID0000000000000X"))
+        .then_err(InvoiceError::AcceptedAsAnother {
+            document_uuid: uuid.into(),
+        });
+    given([drafted(), issued(), started])
+        .when(accept(2, uuid))
+        .then_err(InvoiceError::NoSuchSubmission {
+            number: inv(),
+            attempt: 2,
+        });
+}
+
+#[test]
+fn an_invalid_document_is_recorded_as_rejected_with_lhdns_problems() {
+    let uuid = "NYEA8PYC59ED2WJB91XBJZYJ10";
+    let history = [
+        drafted(),
+        issued(),
+        submission_started(None, 1, &test_ctx()),
+        accepted(1, uuid),
+    ];
+    let state = given(history.clone())
+        .when(reject(1, Some(uuid)))
+        .then([rejected(1, Some(uuid))]);
+    assert!(matches!(
+        &record(&state).einvoice(None).unwrap().stage,
+        EInvoiceStage::Rejected { problems, .. } if problems[0].code.as_deref() == Some("CF358")
+    ));
+    let mut rejected_history = history.to_vec();
+    rejected_history.push(rejected(1, Some(uuid)));
+    given(rejected_history)
+        .when(reject(1, Some(uuid)))
+        .then_nothing();
+}
+
+#[test]
+fn a_rejection_refused_at_submission_has_no_lhdn_uuid() {
+    given([
+        drafted(),
+        issued(),
+        submission_started(None, 1, &test_ctx()),
+    ])
+    .when(reject(1, None))
+    .then([rejected(1, None)]);
+}
+
+#[test]
+fn lhdns_validation_of_a_note_is_recorded_against_the_note() {
+    let note = noted(NoteKind::Credit, 1, "100.00");
+    let validate_note = InvoiceCommand::RecordLhdnValidation(RecordLhdnValidation {
+        note_id: Some(note_id(1)),
+        document_uuid: "NOTE0UUID000000000000000010".into(),
+        long_id: "LONGID".into(),
+        validated_at: validated_at(),
+    });
+    let note_validated = InvoiceEvent::NoteValidatedByLhdn(NoteValidatedByLhdn {
+        note_id: note_id(1),
+        document_uuid: "NOTE0UUID000000000000000010".into(),
+        long_id: "LONGID".into(),
+        validated_at: validated_at(),
+    });
+    let state = given([drafted(), issued(), validated(), note.clone()])
+        .when(validate_note.clone())
+        .then([note_validated.clone()]);
+    let r = record(&state);
+    assert!(matches!(
+        r.einvoice(Some(note_id(1))).unwrap().stage,
+        EInvoiceStage::Validated { .. }
+    ));
+    // The invoice's own validation is untouched.
+    assert_eq!(r.lhdn.as_ref().unwrap().document_uuid, "F9D425P6DS7D8IU");
+    given([drafted(), issued(), validated(), note, note_validated])
+        .when(validate_note)
+        .then_nothing();
+}
+
+#[test]
+fn an_invoice_with_lhdn_is_not_cancelled_until_lhdn_answers() {
+    given([
+        drafted(),
+        issued(),
+        submission_started(None, 1, &test_ctx()),
+    ])
+    .when(cancel("Wrong customer billed"))
+    .then_err(InvoiceError::SubmissionUnderWay {
+        number: inv(),
+        attempt: 1,
+    });
+}
+
+#[test]
+fn e_invoice_events_round_trip_through_their_stored_form() {
+    for event in [
+        submission_started(Some(1), 3, &test_ctx()),
+        accepted(1, "NYEA8PYC59ED2WJB91XBJZYJ10"),
+        rejected(2, None),
+    ] {
+        let json = serde_json::to_value(&event).unwrap();
+        let back: InvoiceEvent = serde_json::from_value(json).unwrap();
+        assert_eq!(back, event);
+    }
 }
 
 fn pdf(version: u64, digest: char) -> crate::PdfIssued {

@@ -14,7 +14,9 @@ pub(crate) mod transform;
 pub use certificate::SigningCertificate;
 pub use error::SignError;
 pub use keystore::SigningIdentity;
-pub use names::{decimal_serial, distinguished_name};
+pub use names::{
+    ORGANIZATION_IDENTIFIER, SERIAL_NUMBER, attribute_text, decimal_serial, distinguished_name,
+};
 pub use password::Password;
 pub use properties::{properties_digest, qualifying_properties, signing_time};
 pub use signer::{Clock, Signer, SystemClock};

@@ -145,11 +145,10 @@ fn lhdn(
     let Some(v) = validation else {
         return Ok((None, Vec::new()));
     };
-    let url = v.url();
-    let svg = qr::svg(&url)?;
+    let svg = qr::svg(&v.url)?;
     Ok((
         Some(LhdnView {
-            url,
+            url: v.url.clone(),
             document_uuid: v.document_uuid.clone(),
             validated_at: format::time(v.validated_at),
         }),

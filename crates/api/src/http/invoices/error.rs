@@ -39,6 +39,14 @@ impl From<InvoiceError> for ApiError {
             InvoiceError::ReferencedByNotes { .. } => "referenced-by-notes",
             InvoiceError::PaymentsRecorded { .. } => "payments-recorded",
             InvoiceError::CancellationWindowClosed { .. } => "cancellation-window-closed",
+            InvoiceError::NoSuchNote { .. } => return Self::NotFound("note".into()),
+            // The submitter's own commands: none reaches a route with a wrong hash or attempt.
+            InvoiceError::BadDocumentHash
+            | InvoiceError::NoSuchSubmission { .. }
+            | InvoiceError::AcceptedAsAnother { .. } => return Self::internal(error),
+            InvoiceError::InvoiceNotValidated { .. } => "invoice-not-validated",
+            InvoiceError::SubmissionUnderWay { .. } => "lhdn-submission-under-way",
+            InvoiceError::SubmissionWindowClosed { .. } => "lhdn-submission-window-closed",
         };
         Self::refused(code, error)
     }

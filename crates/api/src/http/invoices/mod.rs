@@ -16,6 +16,7 @@ use niaga_domain::{
     ids::NoteId,
     invoice::{DocumentKind, DocumentNumber, Invoice, InvoiceCommand, InvoiceRecord, NoteKind},
 };
+use niaga_einvoicing::CancelError;
 use niaga_store::{NumberSeries, Outcome};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -464,7 +465,8 @@ async fn void_invoice(
 
 /// Cancel an issued invoice, as LHDN allows: within 72 hours of its validation (or before it
 /// was submitted), with no notes against it (`referenced-by-notes`) and no payments
-/// (`payments-recorded`).
+/// (`payments-recorded`). A validated invoice is cancelled at LHDN first
+/// (`lhdn-refused-cancellation` with LHDN's reason if it says no).
 #[utoipa::path(
     post,
     path = "/invoices/{id}/cancel",
@@ -474,8 +476,9 @@ async fn void_invoice(
     responses(
         (status = OK, description = "Cancelled", body = CommandAccepted),
         (status = NOT_FOUND, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
-        (status = UNPROCESSABLE_ENTITY, description = "`cancellation-window-closed`, `referenced-by-notes`, `payments-recorded`, `invoice-not-issued`",
+        (status = UNPROCESSABLE_ENTITY, description = "`cancellation-window-closed`, `referenced-by-notes`, `payments-recorded`, `invoice-not-issued`, `lhdn-submission-under-way`, `lhdn-refused-cancellation`, `lhdn-not-configured`",
             body = Problem, content_type = "application/problem+json"),
+        (status = SERVICE_UNAVAILABLE, description = "LHDN could not be reached; nothing was cancelled", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -487,13 +490,51 @@ async fn cancel_invoice(
     Json(body): Json<ReasonBody>,
 ) -> Result<CommandAccepted> {
     let user = user.require(FINANCE_WRITE)?;
-    change(
-        &state,
-        &user,
-        &meta,
-        id,
-        InvoiceCommand::Cancel(body.cancel()),
-        &body,
-    )
-    .await
+    let command = body.cancel();
+    let Some(submitter) = state.einvoicing() else {
+        // Without MyInvois, an invoice LHDN validated cannot be cancelled there: refusing
+        // keeps Niaga and LHDN from telling two stories.
+        let (invoice, _) = load(&state, id).await?;
+        if invoice.lhdn.is_some() {
+            return Err(ApiError::refused(
+                "lhdn-not-configured",
+                "LHDN validated this invoice, and cancelling it there needs MyInvois configured (LHDN_BASE_URL)",
+            ));
+        }
+        return change(
+            &state,
+            &user,
+            &meta,
+            id,
+            InvoiceCommand::Cancel(command),
+            &body,
+        )
+        .await;
+    };
+    let outcome = submitter
+        .cancel(
+            &id.to_string(),
+            &command.reason,
+            &meta.ctx(&user),
+            &meta.options_for(&body)?,
+        )
+        .await
+        .map_err(|error| match error {
+            CancelError::NotFound => ApiError::NotFound("invoice".into()),
+            CancelError::Refused(refusal) => refusal.into(),
+            CancelError::RefusedByLhdn(lhdn) => ApiError::refused(
+                if lhdn.code.as_deref() == Some("OperationPeriodOver") {
+                    "cancellation-window-closed"
+                } else {
+                    "lhdn-refused-cancellation"
+                },
+                format!("LHDN refused to cancel the invoice: {lhdn}"),
+            ),
+            CancelError::LhdnUnavailable(error) => {
+                tracing::warn!(%error, "LHDN unavailable for a cancellation");
+                ApiError::ServiceUnavailable
+            }
+            CancelError::Store(error) => ApiError::internal(anyhow::anyhow!(error)),
+        })?;
+    Ok(CommandAccepted::ok(id, &outcome).at(location(id)))
 }

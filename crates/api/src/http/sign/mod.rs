@@ -255,7 +255,7 @@ fn pdf_response(bytes: Vec<u8>) -> Response {
     tag = "signature-page",
     params(
         ("token" = String, Path, description = "The token from the link"),
-        ("pdf" = Option<String>, Query, description = "Present (`?pdf`): the delivery order as a PDF instead of the page", allow_empty_value),
+        ("pdf" = Option<String>, Query, description = "Present (`?pdf`): the delivery order as a PDF instead of the page"),
     ),
     responses(
         (status = OK, description = "The page, or with `?pdf` the delivery order PDF", content(

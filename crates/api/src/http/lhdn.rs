@@ -1,0 +1,233 @@
+//! `/lhdn/documents`: each issued invoice and note and where it stands with LHDN (pending,
+//! submitting, accepted, valid, rejected, invalid, cancelled), LHDN's problems with it, and
+//! the validation link its QR code encodes once valid.
+// utoipa's path macro expands the `Query<…>` argument into code with a qualified path that
+// this lint flags, outside the handler where an item-level allow would reach.
+#![allow(unused_qualifications)]
+
+use axum::extract::State;
+use niaga_projections::lhdn_documents::{self, LhdnDocument};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use crate::{
+    app::AppState,
+    auth::{ANY_STAFF, CurrentUser},
+    error::{ApiError, Problem, Result},
+    extract::{Path, Query},
+    http::{catch_up::caught_up, page_cursor},
+};
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_lhdn_documents))
+        .routes(routes!(get_lhdn_document))
+}
+
+/// A document's status with LHDN.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum LhdnStatus {
+    /// Issued, not sent yet (a note waits for its invoice to be valid).
+    Pending,
+    /// Sent, or about to be; LHDN's answer not recorded yet.
+    Submitting,
+    /// LHDN took it in and is validating it.
+    Accepted,
+    Valid,
+    /// LHDN refused it at submission.
+    Rejected,
+    /// LHDN took it in and found it invalid.
+    Invalid,
+    Cancelled,
+}
+
+impl LhdnStatus {
+    fn stored(self) -> &'static str {
+        match self {
+            Self::Pending => lhdn_documents::PENDING,
+            Self::Submitting => lhdn_documents::SUBMITTING,
+            Self::Accepted => lhdn_documents::ACCEPTED,
+            Self::Valid => lhdn_documents::VALID,
+            Self::Rejected => lhdn_documents::REJECTED,
+            Self::Invalid => lhdn_documents::INVALID,
+            Self::Cancelled => lhdn_documents::CANCELLED,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ListParams {
+    /// Only documents with this status.
+    status: Option<LhdnStatus>,
+    /// Page size, 1 to 200 (default 50).
+    limit: Option<u32>,
+    /// The `next` cursor of the previous page.
+    after: Option<String>,
+    /// Wait until the list includes the command that wrote this global position
+    /// (read-your-writes); 503 with `Retry-After` if it does not within 3 seconds.
+    min_position: Option<i64>,
+}
+
+/// One problem LHDN reported.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct LhdnProblemView {
+    /// LHDN's code: `CF321`, `DS320`, `BadStructure`…
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    property_path: Option<String>,
+}
+
+/// A document and where it stands with LHDN.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct LhdnDocumentView {
+    /// The invoice's id, or the note's.
+    document_id: String,
+    invoice_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note_id: Option<String>,
+    /// `invoice`, `credit_note`, `debit_note` or `refund_note`.
+    kind: String,
+    number: String,
+    customer_id: String,
+    issued_at: String,
+    status: String,
+    /// How many submissions were started.
+    attempt: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    submitted_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    submission_uid: Option<String>,
+    /// LHDN's UUID of the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    document_uuid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    long_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    validated_at: Option<String>,
+    /// `{portal}/{uuid}/share/{longId}`: what the document's QR code encodes, once valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    validation_link: Option<String>,
+    /// Why LHDN rejected it or found it invalid.
+    problems: Vec<LhdnProblemView>,
+}
+
+impl LhdnDocumentView {
+    fn of(state: &AppState, document: LhdnDocument) -> Self {
+        let validation_link = match (&document.document_uuid, &document.long_id) {
+            (Some(uuid), Some(long_id)) if document.status == lhdn_documents::VALID => {
+                Some(state.validation_link(uuid, long_id))
+            }
+            _ => None,
+        };
+        let problems = document
+            .problems()
+            .into_iter()
+            .map(|p| LhdnProblemView {
+                code: p.code,
+                message: p.message,
+                property_path: p.property_path,
+            })
+            .collect();
+        Self {
+            document_id: document.document_id,
+            invoice_id: document.invoice_id,
+            note_id: document.note_id,
+            kind: document.kind,
+            number: document.number,
+            customer_id: document.customer_id,
+            issued_at: document.issued_at,
+            status: document.status,
+            attempt: document.attempt,
+            submitted_at: document.submitted_at,
+            submission_uid: document.submission_uid,
+            document_uuid: document.document_uuid,
+            long_id: document.long_id,
+            validated_at: document.validated_at,
+            validation_link,
+            problems,
+        }
+    }
+}
+
+/// A page of documents, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct LhdnDocumentPage {
+    items: Vec<LhdnDocumentView>,
+    /// Pass as `after` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
+}
+
+/// List issued documents with their LHDN status, newest first, in pages.
+#[utoipa::path(
+    get,
+    path = "/lhdn/documents",
+    tag = "lhdn",
+    params(ListParams),
+    responses(
+        (status = OK, description = "A page of documents", body = LhdnDocumentPage),
+        (status = BAD_REQUEST, description = "A malformed parameter or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = SERVICE_UNAVAILABLE, description = "Not caught up with `min_position` yet", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn list_lhdn_documents(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<axum::Json<LhdnDocumentPage>> {
+    user.require(ANY_STAFF)?;
+    caught_up(&state, lhdn_documents::NAME, params.min_position).await?;
+    let after = params
+        .after
+        .as_deref()
+        .map(page_cursor::decode)
+        .transpose()?;
+    let page = lhdn_documents::list(
+        state.db(),
+        params.status.map(LhdnStatus::stored),
+        after,
+        params.limit.unwrap_or(50),
+    )
+    .await
+    .map_err(ApiError::internal)?;
+    Ok(axum::Json(LhdnDocumentPage {
+        items: page
+            .items
+            .into_iter()
+            .map(|d| LhdnDocumentView::of(&state, d))
+            .collect(),
+        next: page.next.as_ref().map(page_cursor::encode),
+    }))
+}
+
+/// One document's LHDN status, by the invoice's or the note's id.
+#[utoipa::path(
+    get,
+    path = "/lhdn/documents/{id}",
+    tag = "lhdn",
+    params(("id" = Uuid, Path, description = "The invoice, or the note")),
+    responses(
+        (status = OK, description = "The document", body = LhdnDocumentView),
+        (status = NOT_FOUND, description = "No issued document with this id", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn get_lhdn_document(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<axum::Json<LhdnDocumentView>> {
+    user.require(ANY_STAFF)?;
+    let document = lhdn_documents::find(state.db(), &id.to_string())
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::NotFound("document".into()))?;
+    Ok(axum::Json(LhdnDocumentView::of(&state, document)))
+}

@@ -1,0 +1,292 @@
+//! Submitting: documents ready to go are stored signed and recorded as started before a byte
+//! leaves, then sent in batches; LHDN's answer for each is recorded.
+
+use chrono::{DateTime, Utc};
+use niaga_documents::NewDocument;
+use niaga_domain::business_day;
+use niaga_domain::ids::NoteId;
+use niaga_domain::invoice::{
+    InvoiceCommand, InvoiceEvent, LhdnProblem, RecordEInvoiceAcceptance, RecordEInvoiceRejection,
+    StartEInvoiceSubmission,
+};
+use niaga_lhdn::client::{ClientError, LhdnError, SignedDocument, SubmissionAnswer};
+use niaga_projections::lhdn_documents;
+use niaga_store::{CommandError, CommandOptions};
+
+use crate::{CycleReport, Submitter, SubmitterError, count, envelope_bytes, pack, store_error};
+
+/// The kind of a signed document kept in the document store: exactly what was sent.
+pub const SUBMITTED_DOCUMENT: &str = "lhdn_submitted_document";
+
+/// Which submission of which document: what LHDN's answers are recorded against.
+#[derive(Debug, Clone)]
+pub(crate) struct Attempt {
+    pub invoice_id: String,
+    pub note_id: Option<NoteId>,
+    pub attempt: u32,
+}
+
+/// One document on its way, and the signed bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct Outgoing {
+    pub attempt: Attempt,
+    pub signed: SignedDocument,
+}
+
+impl Submitter {
+    pub(crate) async fn submit_ready(
+        &self,
+        now: DateTime<Utc>,
+        report: &mut CycleReport,
+    ) -> Result<(), SubmitterError> {
+        let ready =
+            lhdn_documents::ready_to_submit(&self.db, self.settings.documents_per_cycle).await?;
+        let mut outgoing = Vec::new();
+        for row in ready {
+            let prepared = match self.prepare(&row).await? {
+                Ok(prepared) => prepared,
+                Err(reason) => {
+                    tracing::warn!(document = %row.number, %reason, "not submitted to LHDN");
+                    count(report, "not_ready");
+                    continue;
+                }
+            };
+            if prepared.signed.bytes.len() > self.settings.limits.document_bytes {
+                tracing::warn!(document = %row.number, bytes = prepared.signed.bytes.len(),
+                    "over LHDN's 300 KB a document: not submitted");
+                count(report, "too_large");
+                continue;
+            }
+            let issued_on = business_day(
+                prepared
+                    .note_id
+                    .and_then(|id| prepared.record.note(id))
+                    .map_or(prepared.record.issue.as_ref().map(|i| i.issued_at), |n| {
+                        Some(n.issued_at)
+                    })
+                    .unwrap_or(now),
+            );
+            let stored = self
+                .documents
+                .put(
+                    NewDocument {
+                        kind: SUBMITTED_DOCUMENT,
+                        document_id: row.document_id.clone(),
+                        version: u64::try_from(row.attempt).unwrap_or(0) + 1,
+                        media_type: "application/json",
+                        issued_on,
+                        bytes: prepared.signed.bytes.clone(),
+                    },
+                    now,
+                )
+                .await?;
+            let command = InvoiceCommand::StartEInvoiceSubmission(StartEInvoiceSubmission {
+                note_id: prepared.note_id,
+                document_hash: prepared.signed.hash(),
+                signed_copy: *stored.key.as_uuid(),
+            });
+            let outcome = match self
+                .invoices
+                .execute(
+                    &row.invoice_id,
+                    &command,
+                    &self.ctx(now),
+                    &CommandOptions::default(),
+                )
+                .await
+            {
+                Ok(outcome) => outcome,
+                // The aggregate says no (under way, validated, too late): nothing to send.
+                Err(CommandError::Domain(reason)) => {
+                    tracing::warn!(document = %row.number, %reason, "not submitted to LHDN");
+                    count(report, "refused_to_start");
+                    continue;
+                }
+                Err(other) => return Err(store_error(other)),
+            };
+            let Some(attempt) = outcome.events.iter().find_map(|event| match event {
+                InvoiceEvent::EInvoiceSubmissionStarted(e) => Some(e.attempt),
+                _ => None,
+            }) else {
+                continue;
+            };
+            outgoing.push(Outgoing {
+                attempt: Attempt {
+                    invoice_id: row.invoice_id.clone(),
+                    note_id: prepared.note_id,
+                    attempt,
+                },
+                signed: prepared.signed,
+            });
+        }
+        self.send_all(outgoing, now, report).await
+    }
+
+    /// Sends `outgoing` in batches within LHDN's limits and records each answer.
+    pub(crate) async fn send_all(
+        &self,
+        outgoing: Vec<Outgoing>,
+        now: DateTime<Utc>,
+        report: &mut CycleReport,
+    ) -> Result<(), SubmitterError> {
+        let (batches, too_large) = pack(
+            outgoing,
+            |o| o.signed.bytes.len(),
+            |o| envelope_bytes(o.signed.bytes.len(), &o.signed.code_number),
+            &self.settings.limits,
+        );
+        for document in too_large {
+            tracing::warn!(document = %document.signed.code_number, "too large for a submission");
+            count(report, "too_large");
+        }
+        for batch in batches {
+            self.send(&batch, now, report).await?;
+        }
+        Ok(())
+    }
+
+    async fn send(
+        &self,
+        batch: &[Outgoing],
+        now: DateTime<Utc>,
+        report: &mut CycleReport,
+    ) -> Result<(), SubmitterError> {
+        let documents: Vec<SignedDocument> = batch.iter().map(|o| o.signed.clone()).collect();
+        match self.client.submit(&documents).await {
+            Ok(answer) => self.record_answer(batch, &answer, now, report).await,
+            // The request reached LHDN and was refused as a whole: nothing was taken in.
+            Err(ClientError::Refused { error, .. }) => {
+                for document in batch {
+                    self.record_rejection(&document.attempt, None, &[(*error).clone()], now)
+                        .await?;
+                    count(report, "rejected");
+                }
+                Ok(())
+            }
+            // LHDN may hold these documents (a lost answer, a duplicate of an earlier send)
+            // or may not (a 429 before it looked): reconciled next, never resent blindly.
+            Err(
+                error @ (ClientError::DuplicateSubmission { .. }
+                | ClientError::RateLimited { .. }
+                | ClientError::Transport(_)
+                | ClientError::Unavailable { .. }
+                | ClientError::UnexpectedAnswer { .. }
+                | ClientError::NotFound { .. }),
+            ) => {
+                tracing::warn!(%error, documents = batch.len(), "submission unanswered: to reconcile");
+                for _ in batch {
+                    count(report, "unanswered");
+                }
+                Ok(())
+            }
+            Err(error @ (ClientError::Login { .. } | ClientError::Config(_))) => Err(error.into()),
+        }
+    }
+
+    async fn record_answer(
+        &self,
+        batch: &[Outgoing],
+        answer: &SubmissionAnswer,
+        now: DateTime<Utc>,
+        report: &mut CycleReport,
+    ) -> Result<(), SubmitterError> {
+        for document in batch {
+            let code = document.signed.code_number.as_str();
+            if let Some(accepted) = answer
+                .accepted_documents
+                .iter()
+                .find(|a| a.invoice_code_number == code)
+                && let Some(submission_uid) = &answer.submission_uid
+            {
+                self.record_acceptance(&document.attempt, submission_uid, &accepted.uuid, now)
+                    .await?;
+                count(report, "submitted");
+            } else if let Some(rejected) = answer
+                .rejected_documents
+                .iter()
+                .find(|r| r.invoice_code_number == code)
+            {
+                let errors = std::slice::from_ref(&rejected.error);
+                self.record_rejection(&document.attempt, None, errors, now)
+                    .await?;
+                count(report, "rejected");
+            } else {
+                // Neither: left to reconcile, which asks LHDN.
+                count(report, "unanswered");
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn record_acceptance(
+        &self,
+        document: &Attempt,
+        submission_uid: &str,
+        document_uuid: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), SubmitterError> {
+        let command = InvoiceCommand::RecordEInvoiceAcceptance(RecordEInvoiceAcceptance {
+            note_id: document.note_id,
+            attempt: document.attempt,
+            submission_uid: submission_uid.to_owned(),
+            document_uuid: document_uuid.to_owned(),
+        });
+        self.record(&document.invoice_id, &command, now).await
+    }
+
+    pub(crate) async fn record_rejection(
+        &self,
+        document: &Attempt,
+        document_uuid: Option<&str>,
+        errors: &[LhdnError],
+        now: DateTime<Utc>,
+    ) -> Result<(), SubmitterError> {
+        let command = InvoiceCommand::RecordEInvoiceRejection(RecordEInvoiceRejection {
+            note_id: document.note_id,
+            attempt: document.attempt,
+            document_uuid: document_uuid.map(str::to_owned),
+            problems: problems(errors),
+        });
+        self.record(&document.invoice_id, &command, now).await
+    }
+
+    /// Records LHDN's answer. A refusal by the aggregate means the answer is already
+    /// recorded, or contradicts what is: logged, never fatal to the cycle.
+    pub(crate) async fn record(
+        &self,
+        invoice_id: &str,
+        command: &InvoiceCommand,
+        now: DateTime<Utc>,
+    ) -> Result<(), SubmitterError> {
+        match self
+            .invoices
+            .execute(
+                invoice_id,
+                command,
+                &self.ctx(now),
+                &CommandOptions::default(),
+            )
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(CommandError::Domain(reason)) => {
+                tracing::warn!(invoice_id, %reason, "LHDN's answer not recorded");
+                Ok(())
+            }
+            Err(other) => Err(store_error(other)),
+        }
+    }
+}
+
+/// LHDN's errors, every nested detail included, as the problems recorded on the document.
+pub(crate) fn problems(errors: &[LhdnError]) -> Vec<LhdnProblem> {
+    errors
+        .iter()
+        .flat_map(LhdnError::flatten)
+        .map(|error| LhdnProblem {
+            code: error.code.clone(),
+            message: error.message.clone(),
+            property_path: error.property_path.clone(),
+        })
+        .collect()
+}
