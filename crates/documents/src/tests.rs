@@ -140,7 +140,7 @@ async fn verify_names_an_altered_or_missing_object_and_get_refuses_it(backend: B
 
 async fn a_document_stored_once_under_its_key_is_stored_once(backend: Backend) {
     let (store, _dir) = store(backend).await;
-    let key = DocumentKey::from_uuid(uuid::Uuid::from_u128(7));
+    let key = DocumentKey::from_uuid(Uuid::from_u128(7));
     let first = store
         .put_once(key, signature(b"first"), now())
         .await

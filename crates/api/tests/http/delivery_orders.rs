@@ -277,6 +277,7 @@ async fn a_delivery_order_from_an_invoice_is_signed_once_through_its_link(app: T
         .await;
     assert_eq!(shown_pdf.status, StatusCode::OK);
     assert_eq!(shown_pdf.header("content-type"), "application/pdf");
+    assert_eq!(shown_pdf.header("cache-control"), "no-store");
     assert_eq!(shown, hex::encode(Sha256::digest(&shown_pdf.body)));
     let shown_text = crate::pdfs::pdf_text(&shown_pdf.body);
     assert!(

@@ -365,6 +365,64 @@ async fn a_sent_quotation_revision_and_a_credit_note_get_their_pdfs(app: TestApp
     assert!(pdf_text(&pdf).contains(url), "the note's validation link");
 }
 
+async fn a_returned_rental_unit_gets_a_receipt(app: TestApp) {
+    let _projectors = niaga_projections::runner::spawn_all(app.state.db(), app.state.committed());
+    let customer = register(&app).await;
+    let a = crate::rentals::unit(&app, "TW-0901").await;
+    let b = crate::rentals::unit(&app, "TW-0902").await;
+    let myr = |amount: &str| json!({ "amount": amount, "currency": "MYR" });
+    let days_ago = crate::rentals::days_ago;
+    let reserve = json!({
+        "customer_id": customer, "unit_ids": [a, b],
+        "start_on": days_ago(6), "expected_return_on": days_ago(0),
+        "deposit": myr("0.00")
+    });
+    let rental = post(&app, "/rentals", &reserve, Role::Warehouse).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for unit in [&a, &b] {
+        let out = json!({ "unit_id": unit, "collected_by": "Ahmad bin Ali", "on": days_ago(6) });
+        post(
+            &app,
+            &format!("/rentals/{rental}/check-out"),
+            &out,
+            Role::Warehouse,
+        )
+        .await;
+    }
+    let back = json!({
+        "unit_id": a, "condition": "damaged", "damage_charge": myr("150.00"),
+        "note": "Dent on the handle", "on": days_ago(1)
+    });
+    post(
+        &app,
+        &format!("/rentals/{rental}/check-in"),
+        &back,
+        Role::Warehouse,
+    )
+    .await;
+    issue_pdfs(&app, 1).await;
+
+    let view = get(&app, &format!("/rentals/{rental}")).await;
+    let documents = view["documents"].as_array().unwrap();
+    assert_eq!(documents.len(), 1, "{view}");
+    assert_eq!(documents[0]["kind"], "rental_return_receipt");
+    let (pdf, _) = fetch(&app, &documents[0]).await;
+    let text = pdf_text(&pdf);
+    for expected in [
+        "Rental Return Receipt",
+        "TW-0901",
+        "damaged",
+        "Dent on the handle",
+        "MYR 150.00",
+        "Still out with the customer",
+        "TW-0902",
+    ] {
+        assert!(text.contains(expected), "{expected} not in {text}");
+    }
+}
+
 async fn an_unknown_document_is_a_problem(app: TestApp) {
     app.get(
         "/documents/0193a6f1-0000-7000-8000-000000000000",
@@ -380,5 +438,6 @@ async fn an_unknown_document_is_a_problem(app: TestApp) {
 crate::on_both_backends!(
     an_issued_invoice_has_its_pdf_in_its_history_kept_seven_years,
     a_sent_quotation_revision_and_a_credit_note_get_their_pdfs,
+    a_returned_rental_unit_gets_a_receipt,
     an_unknown_document_is_a_problem,
 );

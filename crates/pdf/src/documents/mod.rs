@@ -138,10 +138,11 @@ struct LhdnView {
     validated_at: String,
 }
 
+/// A file the template reads beside its data: its name and bytes.
+type File = (&'static str, Vec<u8>);
+
 /// The LHDN block's data and its QR code file, once validated.
-fn lhdn(
-    validation: Option<&LhdnValidation>,
-) -> Result<(Option<LhdnView>, Vec<(&'static str, Vec<u8>)>), PdfError> {
+fn lhdn(validation: Option<&LhdnValidation>) -> Result<(Option<LhdnView>, Vec<File>), PdfError> {
     let Some(v) = validation else {
         return Ok((None, Vec::new()));
     };

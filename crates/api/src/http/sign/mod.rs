@@ -55,12 +55,21 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 
 /// An HTML answer with the headers every page of this route carries.
 fn html(status: StatusCode, body: String) -> Response {
-    let mut response = (status, body).into_response();
+    let mut response = guarded((status, body).into_response());
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
+    if let Ok(csp) = HeaderValue::from_str(&page::CSP) {
+        headers.insert("content-security-policy", csp);
+    }
+    response
+}
+
+/// The headers of every answer behind a secret link, page or PDF.
+fn guarded(mut response: Response) -> Response {
+    let headers = response.headers_mut();
     // A page behind a secret link: no cache keeps it, no referrer carries the URL away.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
@@ -68,9 +77,6 @@ fn html(status: StatusCode, body: String) -> Response {
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
     );
-    if let Ok(csp) = HeaderValue::from_str(&page::CSP) {
-        headers.insert("content-security-policy", csp);
-    }
     response
 }
 
@@ -230,15 +236,16 @@ async fn shown_pdf(state: &AppState, opened: &Opened) -> Result<Vec<u8>> {
         .map_err(ApiError::internal)
 }
 
-/// The PDF itself (`?pdf`), with the page's headers but its own type.
+/// The PDF itself (`?pdf`), guarded like the page but without its Content-Security-Policy,
+/// which would keep the browser's PDF viewer out.
 fn pdf_response(bytes: Vec<u8>) -> Response {
-    let mut response = html(StatusCode::OK, String::new());
-    *response.body_mut() = axum::body::Body::from(bytes);
-    response.headers_mut().insert(
+    let mut response = guarded(bytes.into_response());
+    let headers = response.headers_mut();
+    headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(niaga_pdf::MEDIA_TYPE),
     );
-    response.headers_mut().insert(
+    headers.insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("inline; filename=\"delivery-order.pdf\""),
     );

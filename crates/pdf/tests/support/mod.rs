@@ -56,7 +56,7 @@ pub fn line(n: usize) -> Line {
         quantity: d("2"),
         unit: "piece".into(),
         unit_price: d("1250.00"),
-        discount: if n % 3 == 0 {
+        discount: if n.is_multiple_of(3) {
             d("50.00")
         } else {
             Decimal::ZERO
