@@ -241,9 +241,12 @@ mod tests {
     #[test]
     fn the_page_loads_nothing_from_elsewhere() {
         let page = sign_page("<section></section>", "00", "", "");
-        for external in ["src=", "href=", "@import", "url(", "http://", "https://"] {
+        for external in ["src=", "@import", "url(", "http://", "https://"] {
             assert!(!page.contains(external), "{external}");
         }
+        // The one link is to the page's own PDF (`?pdf`, same path, no token in the HTML).
+        assert_eq!(page.matches("href=").count(), 1);
+        assert!(page.contains("href=\"?pdf\""));
         assert!(CSP.contains("default-src 'none'"));
     }
 }
