@@ -92,6 +92,26 @@ fn note_row<'a>(
     )
 }
 
+/// Records LHDN's validation (uuid, long id, when) of the document `document_id`.
+async fn validated(
+    tx: &mut ReadTx,
+    document_id: String,
+    (document_uuid, long_id, validated_at): (String, String, chrono::DateTime<chrono::Utc>),
+    position: i64,
+) -> Result<(), ProjectionError> {
+    Ok(exec!(
+        tx,
+        "UPDATE lhdn_documents SET status = $2, document_uuid = $3, long_id = $4, \
+         validated_at = $5, problems = NULL, updated_position = $6 WHERE document_id = $1",
+        document_id,
+        VALID,
+        document_uuid,
+        long_id,
+        time_text(validated_at),
+        position,
+    )?)
+}
+
 fn problems_json(problems: &[LhdnProblem]) -> Result<String, ProjectionError> {
     serde_json::to_string(problems).map_err(|error| ProjectionError::Corrupt(error.to_string()))
 }
@@ -167,28 +187,14 @@ impl Projection for LhdnDocuments {
                 problems_json(&e.problems)?,
                 position,
             )?,
-            InvoiceEvent::InvoiceValidatedByLhdn(e) => exec!(
-                tx,
-                "UPDATE lhdn_documents SET status = $2, document_uuid = $3, long_id = $4, \
-                 validated_at = $5, problems = NULL, updated_position = $6 WHERE document_id = $1",
-                stream_id,
-                VALID,
-                e.document_uuid,
-                e.long_id,
-                time_text(e.validated_at),
-                position,
-            )?,
-            InvoiceEvent::NoteValidatedByLhdn(e) => exec!(
-                tx,
-                "UPDATE lhdn_documents SET status = $2, document_uuid = $3, long_id = $4, \
-                 validated_at = $5, problems = NULL, updated_position = $6 WHERE document_id = $1",
-                e.note_id.to_string(),
-                VALID,
-                e.document_uuid,
-                e.long_id,
-                time_text(e.validated_at),
-                position,
-            )?,
+            InvoiceEvent::InvoiceValidatedByLhdn(e) => {
+                let validation = (e.document_uuid, e.long_id, e.validated_at);
+                validated(tx, stream_id.to_owned(), validation, position).await?;
+            }
+            InvoiceEvent::NoteValidatedByLhdn(e) => {
+                let validation = (e.document_uuid, e.long_id, e.validated_at);
+                validated(tx, e.note_id.to_string(), validation, position).await?;
+            }
             InvoiceEvent::InvoiceCancelled(_) => exec!(
                 tx,
                 "UPDATE lhdn_documents SET status = $2, updated_position = $3 \

@@ -185,8 +185,16 @@ where
         let slot = self.cache.slot(stream_id);
         let mut cached = slot.lock().await;
         for attempt in 1..=MAX_ATTEMPTS {
+            // A state from the cache may be behind the store (another instance, or another
+            // handler, wrote since): an append from it conflicts and is decided again, but a
+            // refusal or a no-op has no append to catch that, so it is decided again from
+            // the store before it is believed.
+            let mut from_cache = false;
             let loaded = match cached.take() {
-                Some(loaded) => loaded,
+                Some(loaded) => {
+                    from_cache = true;
+                    loaded
+                }
                 None if options.new_stream && attempt == 1 => Loaded {
                     state: A::default(),
                     tip: Tip::default(),
@@ -198,6 +206,9 @@ where
             if let Some(expected) = options.expected_version
                 && expected != version
             {
+                if from_cache {
+                    continue;
+                }
                 *cached = Some(loaded);
                 return Err(CommandError::VersionMismatch {
                     expected,
@@ -218,6 +229,7 @@ where
                 .await
             {
                 Ok(Written::Committed(committed, events)) => (committed, events),
+                Ok(Written::Nothing | Written::Refused(_)) if from_cache => continue,
                 Ok(Written::Nothing) => {
                     *cached = Some(loaded);
                     return Ok(unchanged);

@@ -48,10 +48,20 @@ impl TestApp {
 
     /// Like [`TestApp::spawn`], with other options (a rate limit, a public base URL…).
     pub async fn spawn_with(backend: Backend, options: AppOptions) -> Self {
+        Self::spawn_made(backend, |_| options).await
+    }
+
+    /// Like [`TestApp::spawn_with`], the options made on the test's database (for what
+    /// needs it, like the LHDN submitter).
+    pub async fn spawn_made(
+        backend: Backend,
+        options: impl FnOnce(&niaga_store::Database) -> AppOptions,
+    ) -> Self {
         init_logs();
         let db = fresh_database(backend)
             .await
             .expect("a fresh database (for PostgreSQL: is the server running?)");
+        let options = options(&db);
         let auth = Auth::new(&Secret::new(JWT_KEY.to_vec()), Duration::from_secs(900))
             .expect("a valid key");
         let mut users = HashMap::new();

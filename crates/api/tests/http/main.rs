@@ -14,6 +14,7 @@ mod delivery_orders;
 mod errors;
 mod events;
 mod health;
+mod lhdn;
 mod openapi;
 mod pdfs;
 mod pipeline;

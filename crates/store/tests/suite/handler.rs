@@ -208,6 +208,42 @@ async fn a_new_stream_hint_on_an_existing_stream_still_decides_on_its_history(db
     assert_eq!(handler(&db).load(&id).await.unwrap().unwrap().0.total, 5);
 }
 
+async fn a_refusal_from_a_cached_state_is_checked_against_the_store(db: Database) {
+    // Two instances: each handler keeps its own cache of the states it loaded.
+    let (here, there) = (handler(&db), handler(&db));
+    let id = Uuid::now_v7().to_string();
+    let ctx = test_ctx();
+    let options = CommandOptions::default();
+    here.execute(&id, &TallyCommand::Add(1), &ctx, &options)
+        .await
+        .unwrap();
+    there
+        .execute(&id, &TallyCommand::Add(9), &ctx, &options)
+        .await
+        .unwrap();
+    // `here` remembers a total of 1; the store says 10.
+    let taken = here
+        .execute(&id, &TallyCommand::Take(5), &ctx, &options)
+        .await
+        .unwrap();
+    assert_eq!(taken.version, 3);
+    assert_eq!(here.load(&id).await.unwrap().unwrap().0.total, 5);
+    // And `If-Match` with the store's version is not refused for the cache's.
+    there
+        .execute(&id, &TallyCommand::Add(1), &ctx, &options)
+        .await
+        .unwrap();
+    let current = CommandOptions {
+        expected_version: Some(4),
+        ..CommandOptions::default()
+    };
+    let done = here
+        .execute(&id, &TallyCommand::Add(1), &ctx, &current)
+        .await
+        .unwrap();
+    assert_eq!(done.version, 5);
+}
+
 async fn if_match_with_another_version_is_refused(db: Database) {
     let tallies = handler(&db);
     let id = Uuid::now_v7().to_string();
@@ -306,6 +342,7 @@ niaga_store::on_both_backends!(
     a_repeated_idempotency_key_returns_the_first_result_and_writes_nothing,
     a_retried_create_finds_the_stream_its_first_attempt_made,
     concurrent_instances_on_one_stream_all_land_after_retries,
+    a_refusal_from_a_cached_state_is_checked_against_the_store,
     if_match_with_another_version_is_refused,
     a_new_stream_hint_on_an_existing_stream_still_decides_on_its_history,
     an_event_stored_in_an_old_shape_is_upcast_on_read,

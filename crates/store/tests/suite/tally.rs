@@ -21,6 +21,8 @@ pub enum TallyCommand {
     Nothing,
     /// Stamps a number taken from a series (as an invoice is issued); once only.
     Stamp(u64),
+    /// Takes `n` off the total; refused when the total is less.
+    Take(i64),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +38,8 @@ pub enum TallyError {
     Negative,
     #[error("already stamped with {0}")]
     AlreadyStamped(u64),
+    #[error("the total is only {0}")]
+    NotEnough(i64),
 }
 
 impl DomainEvent for TallyEvent {
@@ -79,6 +83,8 @@ impl Aggregate for Tally {
                 Err(TallyError::AlreadyStamped(number))
             }
             TallyCommand::Stamp(number) => Ok(vec![TallyEvent::Stamped { number: *number }]),
+            TallyCommand::Take(n) if self.total < *n => Err(TallyError::NotEnough(self.total)),
+            TallyCommand::Take(n) => Ok(vec![TallyEvent::Added { amount: -n }]),
         }
     }
 

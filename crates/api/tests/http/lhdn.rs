@@ -1,0 +1,493 @@
+//! E-invoicing end to end against `lhdn-sandbox`: an invoice issued through the API is
+//! signed, submitted and validated, a credit note follows it, cancellation goes through
+//! LHDN's 72-hour window, and no path (a lost answer, LHDN down, two submitters) gets one
+//! document accepted twice.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
+use chrono::TimeDelta;
+use niaga_api::{AppOptions, auth::Role, company::CompanySettings};
+use niaga_documents::DocumentStore;
+use niaga_einvoicing::{Submitter, SubmitterSettings};
+use niaga_lhdn::client::{ClientOptions, Credentials, MyInvoisClient, RateLimits};
+use niaga_lhdn::sign::Signer;
+use niaga_lhdn::testing::TestPki;
+use niaga_lhdn_sandbox::{
+    DocumentStatus, Endpoint, FailMode, FaultAction, FaultRule, RunningSandbox, SandboxConfig,
+};
+use niaga_store::{Backend, Database};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestResponse, send_as};
+
+const COMPANY: &str = r#"{
+    "name": "Timbang Jaya Sdn Bhd", "tin": "C25845632020", "brn": "202001234567",
+    "sst": "W10-1808-32000001", "msic": "33120", "business_activity": "Repair of machinery",
+    "address": {"lines": ["Lot 5, Jalan Utas 15/7"], "city": "Shah Alam",
+                "postcode": "40200", "state": "10"},
+    "phone": "+60355191234", "email": "akaun@timbangjaya.com.my"
+}"#;
+
+fn sandbox_config(ca_pem: &str) -> SandboxConfig {
+    SandboxConfig::from_toml_str(&format!(
+        r#"
+        validation_delay_ms = 0
+        trusted_ca_pem = ["""{ca_pem}"""]
+        [rate_limits]
+        profile = "off"
+        [[taxpayers]]
+        tin = "C25845632020"
+        id_type = "BRN"
+        id_value = "202001234567"
+        name = "Timbang Jaya Sdn Bhd"
+        client = {{ client_id = "niaga", client_secrets = ["first-secret", "second-secret"] }}
+        [[taxpayers]]
+        tin = "C20880498010"
+        id_type = "BRN"
+        id_value = "201901034567"
+        name = "Kedai Runcit Maju Sdn Bhd"
+        "#
+    ))
+    .unwrap()
+}
+
+/// The sandbox, the API with a submitter pointed at it, and a way to make more submitters.
+struct Lhdn {
+    sandbox: RunningSandbox,
+    app: TestApp,
+    submitter: Arc<Submitter>,
+    pki: Arc<TestPki>,
+}
+
+fn submitter(
+    db: &Database,
+    documents: DocumentStore,
+    sandbox: &RunningSandbox,
+    pki: &TestPki,
+    settings: SubmitterSettings,
+) -> Submitter {
+    let mut options = ClientOptions::new(
+        sandbox.base_url(),
+        Credentials::new("niaga".into(), "second-secret".into()),
+    );
+    options.rate_limits = RateLimits::Off;
+    Submitter::new(
+        db.clone(),
+        documents,
+        Arc::new(MyInvoisClient::new(options).unwrap()),
+        Arc::new(Signer::new(pki.identity())),
+        CompanySettings::parse(COMPANY).unwrap().supplier,
+        settings,
+    )
+}
+
+/// At once: reconcile and poll without waiting (the production pauses are minutes and
+/// seconds).
+fn eager(sandbox: &RunningSandbox) -> SubmitterSettings {
+    SubmitterSettings {
+        reconcile_after: TimeDelta::zero(),
+        first_poll: Duration::ZERO,
+        portal_url: sandbox.portal_url(),
+        ..SubmitterSettings::default()
+    }
+}
+
+impl Lhdn {
+    async fn start(backend: Backend) -> Self {
+        let pki = Arc::new(TestPki::new());
+        let sandbox = niaga_lhdn_sandbox::start(sandbox_config(&pki.ca_pem))
+            .await
+            .unwrap();
+        let mut made = None;
+        let app = TestApp::spawn_made(backend, |db| {
+            let documents = DocumentStore::in_memory(db.clone());
+            let submitter = Arc::new(submitter(
+                db,
+                documents.clone(),
+                &sandbox,
+                &pki,
+                eager(&sandbox),
+            ));
+            made = Some(submitter.clone());
+            AppOptions {
+                documents: Some(documents),
+                company: Some(CompanySettings::parse(COMPANY).unwrap()),
+                einvoicing: Some(submitter),
+                lhdn_portal_url: sandbox.portal_url(),
+                ..AppOptions::default()
+            }
+        })
+        .await;
+        Self {
+            submitter: made.unwrap(),
+            sandbox,
+            app,
+            pki,
+        }
+    }
+
+    /// Another submitter on the same database, as a second instance would run.
+    fn second_submitter(&self, settings: SubmitterSettings) -> Submitter {
+        let db = self.app.state.db();
+        submitter(
+            db,
+            self.app.state.documents().clone(),
+            &self.sandbox,
+            &self.pki,
+            settings,
+        )
+    }
+
+    /// Runs submitter cycles until `number` has `status` in `GET /lhdn/documents`.
+    async fn until(&self, number: &str, status: &str) -> Value {
+        let mut last = Value::Null;
+        let mut reports = Vec::new();
+        for _ in 0..40 {
+            reports.push(self.submitter.run_cycle(chrono::Utc::now()).await.unwrap());
+            if let Some(document) = self.document(number).await {
+                if document["status"] == status {
+                    return document;
+                }
+                last = document;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{number} never became {status}: {last}; cycles: {reports:?}");
+    }
+
+    /// The document as `GET /lhdn/documents` lists it, once the read model has every event
+    /// written so far (on PostgreSQL the feed waits out other tests' open transactions).
+    async fn document(&self, number: &str) -> Option<Value> {
+        use niaga_projections::{checkpoint, lhdn_documents};
+        let db = self.app.state.db();
+        let head = checkpoint::head(db).await.unwrap();
+        for _ in 0..250 {
+            niaga_projections::runner::catch_up(
+                &lhdn_documents::LhdnDocuments,
+                db,
+                db.event_store().as_ref(),
+            )
+            .await
+            .unwrap();
+            if checkpoint::has_applied(db, lhdn_documents::NAME, head)
+                .await
+                .unwrap()
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let page = ok(&self.app.get("/lhdn/documents", Some(Role::Auditor)).await);
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["number"] == number)
+            .cloned()
+    }
+
+    async fn post(&self, path: &str, body: &Value, role: Role) -> TestResponse {
+        send_as(&self.app, Method::POST, path, body, role, &[]).await
+    }
+
+    /// Registers the buyer, drafts and issues an invoice: (invoice id, number).
+    async fn issued_invoice(&self) -> (String, String) {
+        let customer = json!({
+            "kind": "company",
+            "name": "Kedai Runcit Maju Sdn Bhd",
+            "tin": "C20880498010",
+            "identification": { "scheme": "BRN", "value": "201901034567" },
+            "msic": "47111",
+            "address": { "lines": ["12 Jalan Pasar"], "city": "Klang",
+                         "postcode": "41000", "state": "10" },
+            "email": "akaun@maju.com.my",
+            "phone": "+60 3-3371 0000"
+        });
+        let customer = ok_status(
+            &self.post("/customers", &customer, Role::Sales).await,
+            StatusCode::CREATED,
+        )["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let draft = json!({
+            "customer_id": customer,
+            "payment_terms_days": 30,
+            "lines": [{
+                "item_code": "CAL-M1-20KG",
+                "description": "Calibration of 20 kg test weight, class M1",
+                "quantity": "2", "unit": "C62",
+                "unit_price": { "amount": "350.00", "currency": "MYR" },
+                "tax": { "kind": "service" }
+            }]
+        });
+        let id = ok_status(
+            &self.post("/invoices", &draft, Role::Finance).await,
+            StatusCode::CREATED,
+        )["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let issued = ok(&self
+            .post(&format!("/invoices/{id}/issue"), &json!({}), Role::Finance)
+            .await);
+        let number = ok(&self
+            .app
+            .get(&format!("/invoices/{id}"), Some(Role::Auditor))
+            .await)["number"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(issued["version"].as_u64().is_some());
+        (id, number)
+    }
+}
+
+#[track_caller]
+fn ok(response: &TestResponse) -> Value {
+    ok_status(response, StatusCode::OK)
+}
+
+#[track_caller]
+fn ok_status(response: &TestResponse, status: StatusCode) -> Value {
+    assert_eq!(
+        response.status,
+        status,
+        "{}",
+        String::from_utf8_lossy(&response.body)
+    );
+    response.json()
+}
+
+/// How many documents numbered `number` LHDN holds, and how many of them are valid.
+fn held(sandbox: &RunningSandbox, number: &str) -> (usize, usize) {
+    let received = sandbox.received(number);
+    let valid = received
+        .iter()
+        .filter(|d| d.status == DocumentStatus::Valid)
+        .count();
+    (received.len(), valid)
+}
+
+async fn an_invoice_and_its_credit_note_are_validated_then_cancelling_follows_lhdns_window(
+    backend: Backend,
+) {
+    let lhdn = Lhdn::start(backend).await;
+    let (invoice, number) = lhdn.issued_invoice().await;
+    assert_eq!(lhdn.document(&number).await.unwrap()["status"], "pending");
+
+    let valid = lhdn.until(&number, "valid").await;
+    let uuid = valid["document_uuid"].as_str().unwrap();
+    let long_id = valid["long_id"].as_str().unwrap();
+    assert_eq!(
+        valid["validation_link"],
+        format!("{}/{uuid}/share/{long_id}", lhdn.sandbox.portal_url())
+    );
+    assert_eq!(valid["attempt"], 1);
+    assert_eq!(held(&lhdn.sandbox, &number), (1, 1));
+    // A credit note references the valid invoice by its LHDN UUID.
+    let note = json!({
+        "reason": "One weight returned uncalibrated",
+        "lines": [{ "description": "Calibration not done", "quantity": "1", "unit": "C62",
+                    "unit_price": { "amount": "350.00", "currency": "MYR" },
+                    "tax": { "kind": "service" } }]
+    });
+    let credited = ok_status(
+        &lhdn
+            .post(
+                &format!("/invoices/{invoice}/credit-notes"),
+                &note,
+                Role::Finance,
+            )
+            .await,
+        StatusCode::CREATED,
+    );
+    let note_number = credited["number"].as_str().unwrap().to_owned();
+    let note_valid = lhdn.until(&note_number, "valid").await;
+    assert_eq!(note_valid["kind"], "credit_note");
+    assert_eq!(held(&lhdn.sandbox, &note_number), (1, 1));
+
+    // The invoice a note refers to is not cancelled (LHDN: ActiveReferencingDocuments).
+    lhdn.post(
+        &format!("/invoices/{invoice}/cancel"),
+        &json!({ "reason": "Wrong customer" }),
+        Role::Finance,
+    )
+    .await
+    .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "referenced-by-notes");
+
+    // Another invoice, valid, is cancelled inside the 72 hours: at LHDN, then here.
+    let (second, second_number) = lhdn.issued_invoice().await;
+    lhdn.until(&second_number, "valid").await;
+    ok(&lhdn
+        .post(
+            &format!("/invoices/{second}/cancel"),
+            &json!({ "reason": "Wrong customer billed" }),
+            Role::Finance,
+        )
+        .await);
+    assert_eq!(
+        lhdn.sandbox.received(&second_number)[0].status,
+        DocumentStatus::Cancelled
+    );
+    assert_eq!(
+        lhdn.document(&second_number).await.unwrap()["status"],
+        "cancelled"
+    );
+
+    // A third, valid; 73 hours later by LHDN's clock, LHDN refuses and nothing changes here.
+    let (third, third_number) = lhdn.issued_invoice().await;
+    lhdn.until(&third_number, "valid").await;
+    lhdn.sandbox.advance_clock(TimeDelta::hours(73));
+    let refused = lhdn
+        .post(
+            &format!("/invoices/{third}/cancel"),
+            &json!({ "reason": "Too late" }),
+            Role::Finance,
+        )
+        .await
+        .assert_problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "cancellation-window-closed",
+        );
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("OperationPeriodOver"),
+        "{refused}"
+    );
+    assert_eq!(
+        lhdn.sandbox.received(&third_number)[0].status,
+        DocumentStatus::Valid
+    );
+    assert_eq!(
+        lhdn.document(&third_number).await.unwrap()["status"],
+        "valid"
+    );
+    lhdn.sandbox.shutdown().await;
+}
+
+async fn a_lost_answer_is_reconciled_and_the_invoice_is_accepted_once(backend: Backend) {
+    let lhdn = Lhdn::start(backend).await;
+    // LHDN takes the submission in, and the connection drops before its answer.
+    lhdn.sandbox.inject(FaultRule::new(
+        Some(Endpoint::Submit),
+        FaultAction::AcceptThenFail {
+            then: FailMode::Drop,
+        },
+        Some(1),
+    ));
+    let (_, number) = lhdn.issued_invoice().await;
+    let first = lhdn.submitter.run_cycle(chrono::Utc::now()).await.unwrap();
+    assert_eq!(first.get("unanswered"), Some(&1), "{first:?}");
+    assert_eq!(
+        lhdn.document(&number).await.unwrap()["status"],
+        "submitting"
+    );
+
+    lhdn.until(&number, "valid").await;
+    assert_eq!(held(&lhdn.sandbox, &number), (1, 1));
+    lhdn.sandbox.shutdown().await;
+}
+
+async fn lhdn_down_at_submission_sends_the_same_signed_bytes_again_once(backend: Backend) {
+    let lhdn = Lhdn::start(backend).await;
+    lhdn.sandbox.inject(FaultRule::new(
+        Some(Endpoint::Submit),
+        FaultAction::Status { status: 503 },
+        Some(1),
+    ));
+    let (_, number) = lhdn.issued_invoice().await;
+    lhdn.submitter.run_cycle(chrono::Utc::now()).await.unwrap();
+    assert_eq!(held(&lhdn.sandbox, &number), (0, 0));
+
+    let valid = lhdn.until(&number, "valid").await;
+    // The resend was the first attempt's bytes: no second attempt was started.
+    assert_eq!(valid["attempt"], 1);
+    assert_eq!(held(&lhdn.sandbox, &number), (1, 1));
+    lhdn.sandbox.shutdown().await;
+}
+
+async fn two_submitters_at_once_submit_each_invoice_once(backend: Backend) {
+    let lhdn = Lhdn::start(backend).await;
+    let mut numbers = Vec::new();
+    for _ in 0..3 {
+        numbers.push(lhdn.issued_invoice().await.1);
+    }
+    // Two instances, each with production's reconcile pause: neither second-guesses the
+    // other's fresh submission.
+    let settings = SubmitterSettings {
+        first_poll: Duration::ZERO,
+        portal_url: lhdn.sandbox.portal_url(),
+        ..SubmitterSettings::default()
+    };
+    let one = lhdn.second_submitter(settings.clone());
+    let two = lhdn.second_submitter(settings);
+    for _ in 0..5 {
+        let now = chrono::Utc::now();
+        let (a, b) = tokio::join!(one.run_cycle(now), two.run_cycle(now));
+        a.unwrap();
+        b.unwrap();
+    }
+    for number in &numbers {
+        lhdn.until(number, "valid").await;
+        assert_eq!(held(&lhdn.sandbox, number), (1, 1), "{number}");
+    }
+    lhdn.sandbox.shutdown().await;
+}
+
+async fn a_document_lhdn_finds_invalid_shows_lhdns_problems(backend: Backend) {
+    let lhdn = Lhdn::start(backend).await;
+    // By LHDN's clock the invoice was issued 73 hours ago: too old to be submitted.
+    let (_, number) = lhdn.issued_invoice().await;
+    lhdn.sandbox.advance_clock(TimeDelta::hours(73));
+    let invalid = lhdn.until(&number, "invalid").await;
+    let problems = invalid["problems"].as_array().unwrap();
+    assert!(!problems.is_empty(), "{invalid}");
+    assert!(
+        problems.iter().any(
+            |p| p["message"].as_str().unwrap_or_default().contains("old")
+                || p["code"].as_str().is_some()
+        ),
+        "{invalid}"
+    );
+    assert_eq!(held(&lhdn.sandbox, &number).1, 0);
+    let listed = ok(&lhdn
+        .app
+        .get("/lhdn/documents?status=invalid", Some(Role::Auditor))
+        .await);
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+    lhdn.sandbox.shutdown().await;
+}
+
+macro_rules! lhdn_tests {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    super::$test(niaga_store::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    super::$test(niaga_store::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+lhdn_tests!(
+    an_invoice_and_its_credit_note_are_validated_then_cancelling_follows_lhdns_window,
+    a_lost_answer_is_reconciled_and_the_invoice_is_accepted_once,
+    lhdn_down_at_submission_sends_the_same_signed_bytes_again_once,
+    two_submitters_at_once_submit_each_invoice_once,
+    a_document_lhdn_finds_invalid_shows_lhdns_problems,
+);
