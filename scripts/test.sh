@@ -15,6 +15,14 @@ if [ -z "${NIAGA_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
     { apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
 fi
 
+# The PDF tests read rendered documents back with poppler (pdftotext, pdfinfo, pdftoppm).
+if ! command -v pdftotext >/dev/null 2>&1; then
+  echo "installing poppler-utils for the PDF tests"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends poppler-utils >/dev/null ||
+    { apt-get update >/dev/null && apt-get install -y --no-install-recommends poppler-utils >/dev/null; }
+fi
+
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   echo "starting PostgreSQL"
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start

@@ -29,7 +29,9 @@ use crate::{
     clock::Clock,
     error::ApiError,
     extract::MAX_BODY_BYTES,
-    http, openapi, problem,
+    http, openapi,
+    pdfs::PdfSettings,
+    problem,
     purchasing_policy::PurchasingPolicy,
     rate_limit::RateLimiter,
     rental_policy::RentalPolicy,
@@ -50,6 +52,7 @@ struct Inner {
     purchasing_policy: PurchasingPolicy,
     documents: DocumentStore,
     signing: SigningSettings,
+    pdf: PdfSettings,
     company: Option<CompanySettings>,
     einvoicing: Option<Arc<Submitter>>,
     lhdn_portal_url: String,
@@ -70,6 +73,8 @@ pub struct AppOptions {
     /// Where documents go; in memory when `None`.
     pub documents: Option<DocumentStore>,
     pub signing: SigningSettings,
+    /// How PDFs are rendered (the letterhead is the company's).
+    pub pdf: PdfSettings,
     /// The company issuing the documents; `None` until configured.
     pub company: Option<CompanySettings>,
     /// The LHDN submitter, when MyInvois is configured: cancelling a validated invoice
@@ -99,6 +104,7 @@ impl AppState {
                 .unwrap_or_else(|| DocumentStore::in_memory(db.clone())),
             public_limiter: RateLimiter::new(options.signing.requests_per_minute),
             signing: options.signing,
+            pdf: options.pdf,
             company: options.company,
             einvoicing: options.einvoicing,
             lhdn_portal_url: if options.lhdn_portal_url.is_empty() {
@@ -139,6 +145,11 @@ impl AppState {
     /// How signature links are made and how the public page is guarded.
     pub fn signing(&self) -> &SigningSettings {
         &self.0.signing
+    }
+
+    /// How PDFs are rendered (the letterhead is the company's, [`AppState::company`]).
+    pub fn pdf_settings(&self) -> &PdfSettings {
+        &self.0.pdf
     }
 
     /// The clock: `state.clock().now()`.

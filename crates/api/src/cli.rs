@@ -183,8 +183,9 @@ fn read_export(path: &Path) -> anyhow::Result<Vec<RecordedEvent>> {
     Ok(events)
 }
 
-/// `niaga documents verify`: every stored object re-hashed against its metadata, and every
-/// signed delivery order's signature image against the digest its signature event records.
+/// `niaga documents verify`: every stored object re-hashed against its metadata, every
+/// signed delivery order's signature image against the digest its signature event records,
+/// and every issued PDF against the digest its `…PdfIssued` event records.
 /// One line per problem, a summary, exit code 1 if any.
 pub async fn documents_verify(config: &Config) -> anyhow::Result<ExitCode> {
     let db = connect(&config.database_url()).await?;
@@ -259,6 +260,7 @@ async fn verify_documents(
             Some(_) => {}
         }
     }
+    problems.extend(crate::pdfs::verify_recorded(db, documents, &verification).await?);
     Ok((verification.checked, problems))
 }
 

@@ -169,6 +169,16 @@ pub struct Config {
     )]
     pub lhdn_portal_url: String,
 
+    /// Write totals out in words on invoices, notes, quotations and receipts ("Ringgit
+    /// Malaysia … Only").
+    #[arg(
+        long,
+        env = "NIAGA_PDF_AMOUNT_IN_WORDS",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub pdf_amount_in_words: bool,
     /// The ERP client id registered on LHDN's portal.
     #[arg(long, env = "NIAGA_LHDN_CLIENT_ID", global = true)]
     pub lhdn_client_id: Option<String>,

@@ -18,6 +18,7 @@ pub mod extract;
 mod http;
 pub mod lhdn_cli;
 pub mod openapi;
+pub mod pdfs;
 mod problem;
 pub mod purchasing_policy;
 mod rate_limit;

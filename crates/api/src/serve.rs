@@ -56,6 +56,9 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
         purchasing_policy: config.purchasing_policy()?,
         documents: Some(documents),
         signing: config.signing(),
+        pdf: crate::pdfs::PdfSettings {
+            amount_in_words: config.pdf_amount_in_words,
+        },
         company,
         einvoicing: einvoicing.clone(),
         lhdn_portal_url: config.lhdn_portal_url.clone(),
@@ -65,6 +68,8 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     let state = AppState::with_options(db.clone(), auth, options);
     // Read models follow the feed in the background, woken by every command's commit.
     let projectors = niaga_projections::runner::spawn_all(&db, state.committed());
+    // Every issued document gets its PDF, kept and recorded on its stream.
+    let pdf_issuer = crate::pdfs::spawn(&state);
     // Issued documents go to LHDN; with several instances, the lease lets one of them send.
     let submitter = einvoicing.map(|submitter| {
         tracing::info!("LHDN submitter on");
@@ -92,6 +97,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     .await
     .context("the HTTP server failed")?;
     scheduler.abort();
+    pdf_issuer.abort();
     if let Some(submitter) = submitter {
         submitter.abort();
     }

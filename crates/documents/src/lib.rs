@@ -138,6 +138,39 @@ impl DocumentStore {
         document: NewDocument,
         now: DateTime<Utc>,
     ) -> Result<StoredDocument, DocumentError> {
+        let stored = self
+            .put_object(document, DocumentKey::from_uuid(Uuid::now_v7()), now)
+            .await?;
+        metadata::insert(&self.db, &stored).await?;
+        Ok(stored)
+    }
+
+    /// Stores `document` under `key`, a key the caller derives from what the document is
+    /// (a PDF's kind, record and version), at most once: when `key` is stored already its
+    /// row is returned and nothing is written, so a retried or concurrent issue of the same
+    /// document leaves one row, the first one's.
+    pub async fn put_once(
+        &self,
+        key: DocumentKey,
+        document: NewDocument,
+        now: DateTime<Utc>,
+    ) -> Result<StoredDocument, DocumentError> {
+        if let Some(found) = metadata::find(&self.db, key).await? {
+            return Ok(found);
+        }
+        let stored = self.put_object(document, key, now).await?;
+        metadata::insert_once(&self.db, &stored).await?;
+        // The row that won, ours or a concurrent writer's.
+        self.find(key).await
+    }
+
+    /// Writes the object of `document` and returns the row that describes it under `key`.
+    async fn put_object(
+        &self,
+        document: NewDocument,
+        key: DocumentKey,
+        now: DateTime<Utc>,
+    ) -> Result<StoredDocument, DocumentError> {
         let sha256 = hex::encode(Sha256::digest(&document.bytes));
         let path = key::object_path(&sha256);
         let size = document.bytes.len() as u64;
@@ -158,8 +191,8 @@ impl DocumentStore {
             Ok(_) | Err(object_store::Error::AlreadyExists { .. }) => {}
             Err(error) => return Err(error.into()),
         }
-        let stored = StoredDocument {
-            key: DocumentKey::from_uuid(Uuid::now_v7()),
+        Ok(StoredDocument {
+            key,
             kind: document.kind.to_owned(),
             document_id: document.document_id,
             version: document.version,
@@ -169,9 +202,7 @@ impl DocumentStore {
             stored_at: now,
             retention_until: retention_until(document.issued_on),
             legal_hold: false,
-        };
-        metadata::insert(&self.db, &stored).await?;
-        Ok(stored)
+        })
     }
 
     /// The metadata of one stored document.

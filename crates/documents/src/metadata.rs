@@ -58,17 +58,27 @@ fn from_row(row: Row) -> Result<StoredDocument, DocumentError> {
 }
 
 pub(crate) async fn insert(db: &Database, d: &StoredDocument) -> Result<(), DocumentError> {
+    write(db, d, "").await
+}
+
+/// Inserts the row unless one with its key is there already (whose it is, the caller reads).
+pub(crate) async fn insert_once(db: &Database, d: &StoredDocument) -> Result<(), DocumentError> {
+    write(db, d, " ON CONFLICT (document_key) DO NOTHING").await
+}
+
+async fn write(db: &Database, d: &StoredDocument, on_conflict: &str) -> Result<(), DocumentError> {
     let version = i64::try_from(d.version)
         .map_err(|_| DocumentError::Corrupt(format!("version {} too large", d.version)))?;
     let size = i64::try_from(d.size_bytes)
         .map_err(|_| DocumentError::Corrupt(format!("size {} too large", d.size_bytes)))?;
     let stored_at = d.stored_at.to_rfc3339_opts(SecondsFormat::Micros, true);
     let until = d.retention_until.format("%Y-%m-%d").to_string();
-    on_writer!(db, pool => sqlx::query(
+    let sql = format!(
         "INSERT INTO documents (document_key, kind, document_id, version, media_type, \
          size_bytes, sha256, stored_at, retention_until, legal_hold) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10){on_conflict}"
+    );
+    on_writer!(db, pool => sqlx::query(&sql)
     .bind(d.key.to_string())
     .bind(&d.kind)
     .bind(&d.document_id)

@@ -138,6 +138,30 @@ async fn verify_names_an_altered_or_missing_object_and_get_refuses_it(backend: B
     assert!(store.get(intact.key).await.is_ok());
 }
 
+async fn a_document_stored_once_under_its_key_is_stored_once(backend: Backend) {
+    let (store, _dir) = store(backend).await;
+    let key = DocumentKey::from_uuid(Uuid::from_u128(7));
+    let first = store
+        .put_once(key, signature(b"first"), now())
+        .await
+        .unwrap();
+    // A retry (or a second instance) under the same key keeps the first row.
+    let again = store
+        .put_once(key, signature(b"second"), now())
+        .await
+        .unwrap();
+    assert_eq!(again, first);
+    assert_eq!(store.get(key).await.unwrap().1, b"first".to_vec());
+    assert_eq!(
+        store
+            .for_document(SIGNATURE_IMAGE, "do-1")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
 macro_rules! on_both_backends {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -160,6 +184,7 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    a_document_stored_once_under_its_key_is_stored_once,
     a_stored_document_reads_back_with_its_metadata,
     deleting_before_the_retention_date_or_under_legal_hold_is_refused,
     verify_names_an_altered_or_missing_object_and_get_refuses_it,

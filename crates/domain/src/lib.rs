@@ -13,6 +13,7 @@ pub mod delivery_order;
 pub mod equipment;
 pub mod ids;
 pub mod invoice;
+pub mod issued_pdf;
 pub mod money;
 pub mod purchase_order;
 pub mod quotation;
@@ -24,4 +25,5 @@ pub mod values;
 
 pub use aggregate::{Aggregate, DomainEvent, UpcastError};
 pub use ctx::{Actor, Ctx, business_day, business_time, start_of_business_day};
+pub use issued_pdf::{PdfIssued, PdfKind, record_pdf};
 pub use money::{Currency, Money, MoneyError};

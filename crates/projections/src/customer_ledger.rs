@@ -164,6 +164,7 @@ impl Projection for CustomerLedger {
             | InvoiceEvent::InvoiceDraftAmended(_)
             | InvoiceEvent::InvoiceVoided(_)
             | InvoiceEvent::InvoiceValidatedByLhdn(_)
+            | InvoiceEvent::InvoicePdfIssued(_)
             | InvoiceEvent::EInvoiceSubmissionStarted(_)
             | InvoiceEvent::EInvoiceAccepted(_)
             | InvoiceEvent::EInvoiceRejected(_)

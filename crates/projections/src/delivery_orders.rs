@@ -146,6 +146,8 @@ impl Projection for DeliveryOrders {
                     position,
                 )?;
             }
+            // The list shows no documents; the view reads them from the aggregate.
+            DeliveryOrderEvent::DeliveryOrderPdfIssued(_) => {}
         }
         Ok(())
     }

@@ -182,6 +182,7 @@ impl Projection for InvoiceList {
         match decoded {
             InvoiceEvent::InvoiceDrafted(_)
             | InvoiceEvent::InvoiceValidatedByLhdn(_)
+            | InvoiceEvent::InvoicePdfIssued(_)
             | InvoiceEvent::EInvoiceSubmissionStarted(_)
             | InvoiceEvent::EInvoiceAccepted(_)
             | InvoiceEvent::EInvoiceRejected(_)

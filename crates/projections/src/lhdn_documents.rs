@@ -214,7 +214,8 @@ impl Projection for LhdnDocuments {
             InvoiceEvent::InvoiceDrafted(_)
             | InvoiceEvent::InvoiceDraftAmended(_)
             | InvoiceEvent::PaymentRecorded(_)
-            | InvoiceEvent::InvoiceVoided(_) => {}
+            | InvoiceEvent::InvoiceVoided(_)
+            | InvoiceEvent::InvoicePdfIssued(_) => {}
         }
         Ok(())
     }

@@ -155,6 +155,8 @@ impl Projection for QuotationList {
                 .execute(conn)
                 .await.map(drop))?;
             }
+            // The list shows no documents; the view reads them from the aggregate.
+            QuotationEvent::QuotationPdfIssued(_) => {}
             QuotationEvent::QuotationRejected(_) => {
                 set_status(tx, id, Some(QuotationStatus::Rejected), &at, position).await?;
             }

@@ -178,6 +178,8 @@ impl Projection for Rentals {
             }
             // The overdue list is a query over the units; the record is for the feed.
             RentalEvent::RentalOverdue(_) => {}
+            // Receipts are documents, read from the aggregate.
+            RentalEvent::RentalReturnReceiptIssued(_) => {}
             RentalEvent::RentalLateFeeCharged(e) => {
                 let amount = sen(e.amount)?;
                 exec!(

@@ -1,5 +1,6 @@
-//! `GET /documents/{id}`: a stored document's bytes (a signature image now, PDFs later),
-//! checked against their recorded SHA-256 on the way out.
+//! `GET /documents/{id}`: a stored document's bytes (an issued PDF, a signature image),
+//! checked against their recorded SHA-256 on the way out; and the links to a record's PDFs
+//! that the invoice, quotation, delivery order and rental views carry.
 
 use axum::{
     extract::State,
@@ -7,6 +8,9 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use niaga_documents::{DocumentError, DocumentKey};
+use niaga_domain::PdfIssued;
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -21,13 +25,47 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(get_document))
 }
 
-/// A stored document, in its media type (`image/png` for a signature). `ETag` is its
-/// SHA-256; `X-Retention-Until` the day it must be kept until.
+/// A PDF issued of a document, as its record recorded it: fetch it at `href`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentLink {
+    /// `invoice`, `credit_note`, `debit_note`, `refund_note`, `quotation`,
+    /// `signed_delivery_order` or `rental_return_receipt`.
+    #[schema(example = "invoice")]
+    pub kind: &'static str,
+    /// The invoice, note, quotation, delivery order or rental it renders.
+    pub document_id: String,
+    /// The version of the record it renders: a later version (LHDN's validation, a new
+    /// revision) has a PDF of its own.
+    pub version: u64,
+    /// The SHA-256 of the PDF's bytes, as recorded in the record's history.
+    pub sha256: String,
+    pub size_bytes: u64,
+    #[schema(example = "/documents/0193a6f1-…")]
+    pub href: String,
+}
+
+/// The links to the PDFs issued of a record, oldest first.
+pub(crate) fn document_links(pdfs: &[PdfIssued]) -> Vec<DocumentLink> {
+    pdfs.iter()
+        .map(|p| DocumentLink {
+            kind: p.kind.name(),
+            document_id: p.document_id.to_string(),
+            version: p.version,
+            sha256: p.sha256.as_str().to_owned(),
+            size_bytes: p.size_bytes,
+            href: format!("/documents/{}", p.document_key),
+        })
+        .collect()
+}
+
+/// A stored document, in its media type (`application/pdf` for an issued document,
+/// `image/png` for a signature). `ETag` is its SHA-256; `X-Retention-Until` the day it must
+/// be kept until.
 #[utoipa::path(
     get,
     path = "/documents/{id}",
     tag = "documents",
-    params(("id" = Uuid, Path, description = "The document, as a delivery order's signature names it")),
+    params(("id" = Uuid, Path, description = "The document, as a record's `documents[].href` or a delivery order's signature names it")),
     responses(
         (status = OK, description = "The document's bytes, in its media type",
             headers(("etag" = String, description = "The SHA-256 of the bytes"))),

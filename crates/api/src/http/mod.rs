@@ -12,7 +12,7 @@ mod auth;
 mod catch_up;
 pub(crate) mod customers;
 mod delivery_orders;
-mod documents;
+pub(crate) mod documents;
 pub(crate) mod equipment;
 mod etag;
 mod events;

@@ -139,13 +139,11 @@ fn text(response: &TestResponse) -> String {
     String::from_utf8(response.body.to_vec()).unwrap()
 }
 
-/// The summary fragment exactly as served, and the digest the page carries for it.
-fn summary_and_digest(page: &str) -> (String, String) {
-    let start = page.find("<section id=\"summary\">").unwrap();
-    let end = page[start..].find("</section>").unwrap() + start + "</section>".len();
+/// The digest of what the page shows (its delivery order PDF), as the page carries it.
+fn shown_digest(page: &str) -> String {
     let marker = "name=\"shown_sha256\" value=\"";
     let at = page.find(marker).unwrap() + marker.len();
-    (page[start..end].to_owned(), page[at..at + 64].to_owned())
+    page[at..at + 64].to_owned()
 }
 
 /// A 60×20 PNG: transparent, with a dark stroke across unless `blank`.
@@ -271,8 +269,21 @@ async fn a_delivery_order_from_an_invoice_is_signed_once_through_its_link(app: T
     ] {
         assert!(html.contains(shown), "{shown} not on the page");
     }
-    let (summary, shown) = summary_and_digest(&html);
-    assert_eq!(shown, hex::encode(Sha256::digest(summary.as_bytes())));
+    // What the signer is shown is the delivery order PDF the page links to, by its digest.
+    let shown = shown_digest(&html);
+    assert!(html.contains("href=\"?pdf\""), "the page offers the PDF");
+    let shown_pdf = app
+        .send(public(Method::GET, &format!("/sign/{token}?pdf"), None))
+        .await;
+    assert_eq!(shown_pdf.status, StatusCode::OK);
+    assert_eq!(shown_pdf.header("content-type"), "application/pdf");
+    assert_eq!(shown_pdf.header("cache-control"), "no-store");
+    assert_eq!(shown, hex::encode(Sha256::digest(&shown_pdf.body)));
+    let shown_text = crate::pdfs::pdf_text(&shown_pdf.body);
+    assert!(
+        shown_text.contains("Delivery Order") && shown_text.contains("WXY 1234"),
+        "{shown_text}"
+    );
 
     let png = signature_png(false);
     let signed = sign(&app, &token, "Siti Aminah", &png, &shown).await;
@@ -306,6 +317,43 @@ async fn a_delivery_order_from_an_invoice_is_signed_once_through_its_link(app: T
     app.get(&format!("/documents/{document}"), None)
         .await
         .assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+
+    // The signed delivery order's PDF: issued once signed, with the image and the evidence.
+    crate::pdfs::issue_pdfs(&app, 1).await;
+    let view = get(&app, &format!("/delivery-orders/{id}")).await;
+    let documents = view["documents"].as_array().unwrap();
+    assert_eq!(documents.len(), 1, "{view}");
+    assert_eq!(documents[0]["kind"], "signed_delivery_order");
+    let pdf = app
+        .get(
+            documents[0]["href"].as_str().unwrap(),
+            Some(Role::Warehouse),
+        )
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.header("content-type"), "application/pdf");
+    assert_eq!(
+        documents[0]["sha256"],
+        hex::encode(Sha256::digest(&pdf.body))
+    );
+    let signed_text = crate::pdfs::pdf_text(&pdf.body);
+    for evidence in [
+        "Signature evidence",
+        "Siti Aminah",
+        "10.1.2.3",
+        "Android 14",
+        &hex::encode(Sha256::digest(&png)),
+        &shown,
+    ] {
+        assert!(
+            signed_text.contains(evidence),
+            "{evidence} not in {signed_text}"
+        );
+    }
+    assert!(
+        crate::pdfs::pdf_images(&pdf.body) >= 1,
+        "the signature image is in the PDF"
+    );
 
     // Once: the same link again, to look or to sign, is the bland page.
     assert_bland(&open_page(&app, &token).await);
@@ -404,7 +452,7 @@ async fn a_blank_or_unnamed_signature_shows_the_page_again_and_keeps_the_link(ap
     let (id, _) = delivery_order(&app).await;
     dispatch(&app, &id).await;
     let (token, _) = issue_link(&app, &id).await;
-    let (_, shown) = summary_and_digest(&text(&open_page(&app, &token).await));
+    let shown = shown_digest(&text(&open_page(&app, &token).await));
 
     let blank = sign(&app, &token, "Siti Aminah", &signature_png(true), &shown).await;
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -652,7 +700,7 @@ async fn no_log_line_holds_a_signature_token() {
     let (id, _) = delivery_order(&app).await;
     dispatch(&app, &id).await;
     let (token, _) = issue_link(&app, &id).await;
-    let (_, shown) = summary_and_digest(&text(&open_page(&app, &token).await));
+    let shown = shown_digest(&text(&open_page(&app, &token).await));
     sign(&app, &token, "Siti Aminah", &signature_png(false), &shown).await;
     assert_bland(&open_page(&app, &token).await);
     app.send(public(Method::PUT, &format!("/sign/{token}"), None))

@@ -16,6 +16,7 @@ mod events;
 mod health;
 mod lhdn;
 mod openapi;
+mod pdfs;
 mod pipeline;
 mod purchasing;
 mod receivables;

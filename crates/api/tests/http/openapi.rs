@@ -36,6 +36,15 @@ async fn the_document_is_openapi_3_1_with_every_route() {
     ] {
         assert!(api["paths"].get(path).is_some(), "{path} is not documented");
     }
+    // Each issued document's PDFs, linked from its view.
+    let schemas = &api["components"]["schemas"];
+    assert!(
+        schemas["DocumentLink"]["properties"]["href"].is_object(),
+        "{}",
+        schemas["DocumentLink"]
+    );
+    assert!(schemas["InvoiceView"]["properties"]["documents"].is_object());
+    assert!(schemas["QuotationView"]["properties"]["documents"].is_object());
     assert_eq!(
         api["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"

@@ -24,7 +24,7 @@ fn today() -> NaiveDate {
     business_day(Utc::now())
 }
 
-fn days_ago(days: u64) -> NaiveDate {
+pub fn days_ago(days: u64) -> NaiveDate {
     today().checked_sub_days(Days::new(days)).unwrap()
 }
 
@@ -48,7 +48,7 @@ async fn get(app: &TestApp, path: &str) -> Value {
 }
 
 /// A 20 kg M1 weight at RM 25 a day, calibrated a year ago and due in a year: its id.
-async fn unit(app: &TestApp, serial: &str) -> String {
+pub async fn unit(app: &TestApp, serial: &str) -> String {
     let body = json!({
         "serial": serial, "class": "M1", "nominal_mass": "20 kg",
         "rate_card": { "per_day": myr("25.00"), "per_week": myr("120.00"), "per_month": myr("400.00") }

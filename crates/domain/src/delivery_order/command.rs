@@ -22,6 +22,9 @@ pub enum DeliveryOrderCommand {
     Sign(SignDeliveryOrder),
     RefuseSignature(RefuseSignature),
     Cancel(CancelDeliveryOrder),
+    /// Records the PDF issued for a version of the document (the PDF issuer's command):
+    /// nothing new when it is recorded already.
+    RecordPdf(crate::PdfIssued),
 }
 
 /// Creates a delivery order from the document it delivers (the caller copies the lines

@@ -21,6 +21,8 @@ pub enum DeliveryOrderEvent {
     DeliveryOrderSigned(DeliveryOrderSigned),
     DeliverySignatureRefused(DeliverySignatureRefused),
     DeliveryOrderCancelled(DeliveryOrderCancelled),
+    /// The PDF of a document of this stream was issued (stored, its digest recorded).
+    DeliveryOrderPdfIssued(crate::PdfIssued),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +93,7 @@ impl DomainEvent for DeliveryOrderEvent {
             Self::DeliveryOrderSigned(_) => "DeliveryOrderSigned",
             Self::DeliverySignatureRefused(_) => "DeliverySignatureRefused",
             Self::DeliveryOrderCancelled(_) => "DeliveryOrderCancelled",
+            Self::DeliveryOrderPdfIssued(_) => "DeliveryOrderPdfIssued",
         }
     }
 }

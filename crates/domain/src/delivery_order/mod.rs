@@ -56,6 +56,8 @@ const REASON_MAX: usize = 300;
 impl Aggregate for DeliveryOrder {
     /// Stored beside every event of a delivery order stream: never rename.
     const STREAM_TYPE: &'static str = "delivery_order";
+    /// 2: the record keeps the PDFs issued of it.
+    const STATE_VERSION: u32 = 2;
     type Command = DeliveryOrderCommand;
     type Event = DeliveryOrderEvent;
     type Error = DeliveryOrderError;
@@ -69,6 +71,14 @@ impl Aggregate for DeliveryOrder {
         use DeliveryOrderError as Error;
         match (self, command) {
             (Self::NotCreated, C::Create(c)) => create(c, ctx),
+            (Self::NotCreated, C::RecordPdf(_)) => Err(Error::NotCreated),
+            // A PDF records what was shown or signed: whatever the order's state since.
+            (Self::Open(r) | Self::Signed(r) | Self::Cancelled(r), C::RecordPdf(pdf)) => {
+                Ok(crate::record_pdf(&r.pdfs, pdf)
+                    .map(DeliveryOrderEvent::DeliveryOrderPdfIssued)
+                    .into_iter()
+                    .collect())
+            }
             (Self::Open(_) | Self::Signed(_) | Self::Cancelled(_), C::Create(_)) => {
                 Err(Error::AlreadyCreated)
             }
@@ -143,15 +153,21 @@ impl Aggregate for DeliveryOrder {
                     refusals: Vec::new(),
                     signature: None,
                     cancellation: None,
+                    pdfs: Vec::new(),
                 })),
                 // `decide` starts every stream with DeliveryOrderCreated.
                 E::DeliveryOrderDispatched(_)
                 | E::SignatureLinkIssued(_)
                 | E::DeliveryOrderSigned(_)
                 | E::DeliverySignatureRefused(_)
-                | E::DeliveryOrderCancelled(_) => Self::NotCreated,
+                | E::DeliveryOrderCancelled(_)
+                | E::DeliveryOrderPdfIssued(_) => Self::NotCreated,
             },
             Self::Open(mut r) => match event {
+                E::DeliveryOrderPdfIssued(e) => {
+                    r.pdfs.push(e.clone());
+                    Self::Open(r)
+                }
                 E::DeliveryOrderSigned(e) => {
                     mark_used(&mut r, e.link_id);
                     r.signature = Some(e.clone());
@@ -199,8 +215,20 @@ impl Aggregate for DeliveryOrder {
                     Self::Open(r)
                 }
             },
-            // A signed or cancelled delivery order takes no decision that writes.
-            ended @ (Self::Signed(_) | Self::Cancelled(_)) => ended,
+            // A signed or cancelled delivery order takes no decision that writes but the
+            // recording of its PDF.
+            Self::Signed(mut r) => {
+                if let E::DeliveryOrderPdfIssued(e) = event {
+                    r.pdfs.push(e.clone());
+                }
+                Self::Signed(r)
+            }
+            Self::Cancelled(mut r) => {
+                if let E::DeliveryOrderPdfIssued(e) = event {
+                    r.pdfs.push(e.clone());
+                }
+                Self::Cancelled(r)
+            }
         }
     }
 }

@@ -44,6 +44,10 @@ pub struct DeliveryOrderRecord {
     pub refusals: Vec<Refusal>,
     pub signature: Option<DeliveryOrderSigned>,
     pub cancellation: Option<Cancellation>,
+    /// Every PDF issued of this document, in order. Defaulted so that snapshots taken
+    /// before PDFs were issued still load (they had none).
+    #[serde(default)]
+    pub pdfs: Vec<crate::PdfIssued>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

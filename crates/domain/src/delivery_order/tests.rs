@@ -467,3 +467,27 @@ fn delivery_order_events_are_stored_under_their_variant_names() {
     let state = DeliveryOrder::replay(&[created(), dispatched()]);
     assert!(state.record().unwrap().live_link().is_none());
 }
+
+fn signed_pdf(version: u64) -> crate::PdfIssued {
+    crate::PdfIssued {
+        kind: crate::PdfKind::SignedDeliveryOrder,
+        document_id: *do_id().as_uuid(),
+        version,
+        document_key: Uuid::from_u128(u128::from(version)),
+        sha256: sha(9),
+        size_bytes: 2000,
+    }
+}
+
+#[test]
+fn a_signed_delivery_order_records_its_pdf_once() {
+    let mut history = signed_through_link_1().to_vec();
+    let state = given(history.clone())
+        .when(DeliveryOrderCommand::RecordPdf(signed_pdf(4)))
+        .then([DeliveryOrderEvent::DeliveryOrderPdfIssued(signed_pdf(4))]);
+    assert_eq!(state.record().unwrap().pdfs, [signed_pdf(4)]);
+    history.push(DeliveryOrderEvent::DeliveryOrderPdfIssued(signed_pdf(4)));
+    given(history)
+        .when(DeliveryOrderCommand::RecordPdf(signed_pdf(4)))
+        .then_nothing();
+}

@@ -226,6 +226,7 @@ impl Receivable {
             | E::InvoiceIssued(_)
             | E::InvoiceVoided(_)
             | E::InvoiceValidatedByLhdn(_)
+            | E::InvoicePdfIssued(_)
             | E::EInvoiceSubmissionStarted(_)
             | E::EInvoiceAccepted(_)
             | E::EInvoiceRejected(_)

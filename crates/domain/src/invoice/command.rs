@@ -27,6 +27,9 @@ pub enum InvoiceCommand {
     RecordEInvoiceAcceptance(RecordEInvoiceAcceptance),
     RecordEInvoiceRejection(RecordEInvoiceRejection),
     RequestEInvoiceResubmission(RequestEInvoiceResubmission),
+    /// Records the PDF issued for a version of the document (the PDF issuer's command):
+    /// nothing new when it is recorded already.
+    RecordPdf(crate::PdfIssued),
 }
 
 /// Drafts an invoice, its lines priced under today's SST rules. Lines may be empty (added

@@ -32,6 +32,8 @@ pub enum InvoiceEvent {
     EInvoiceRejected(EInvoiceRejected),
     NoteValidatedByLhdn(NoteValidatedByLhdn),
     EInvoiceResubmissionRequested(EInvoiceResubmissionRequested),
+    /// The PDF of a document of this stream was issued (stored, its digest recorded).
+    InvoicePdfIssued(crate::PdfIssued),
 }
 
 /// An invoice was drafted, its lines priced under the SST rules of `priced_on`.
@@ -210,6 +212,7 @@ impl DomainEvent for InvoiceEvent {
             Self::EInvoiceRejected(_) => "EInvoiceRejected",
             Self::NoteValidatedByLhdn(_) => "NoteValidatedByLhdn",
             Self::EInvoiceResubmissionRequested(_) => "EInvoiceResubmissionRequested",
+            Self::InvoicePdfIssued(_) => "InvoicePdfIssued",
         }
     }
 }

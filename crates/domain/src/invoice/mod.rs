@@ -54,8 +54,8 @@ const LHDN_ID_MAX: usize = 100;
 impl Aggregate for Invoice {
     /// Stored beside every event of an invoice stream: never rename.
     const STREAM_TYPE: &'static str = "invoice";
-    /// 2: the record keeps each document's e-invoice stage.
-    const STATE_VERSION: u32 = 2;
+    /// 2: the record keeps each document's e-invoice stage. 3: and the PDFs issued of it.
+    const STATE_VERSION: u32 = 3;
     type Command = InvoiceCommand;
     type Event = InvoiceEvent;
     type Error = InvoiceError;
@@ -100,6 +100,11 @@ impl Aggregate for Invoice {
             (Self::Drafted(r), C::RequestEInvoiceResubmission(c)) => {
                 einvoice::request_resubmission(r, c, ctx)
             }
+            (Self::NotDrafted, C::RecordPdf(_)) => Err(InvoiceError::NotDrafted),
+            (Self::Drafted(r), C::RecordPdf(pdf)) => Ok(crate::record_pdf(&r.pdfs, pdf)
+                .map(InvoiceEvent::InvoicePdfIssued)
+                .into_iter()
+                .collect()),
         }
     }
 
@@ -125,6 +130,7 @@ impl Aggregate for Invoice {
                     voiding: None,
                     cancellation: None,
                     account: Account::empty(e.currency),
+                    pdfs: Vec::new(),
                 })),
                 // `decide` starts every stream with InvoiceDrafted; nothing before it has an
                 // invoice to change.
@@ -137,6 +143,7 @@ impl Aggregate for Invoice {
                 | E::InvoiceVoided(_)
                 | E::InvoiceValidatedByLhdn(_)
                 | E::InvoiceCancelled(_)
+                | E::InvoicePdfIssued(_)
                 | E::EInvoiceSubmissionStarted(_)
                 | E::EInvoiceAccepted(_)
                 | E::EInvoiceRejected(_)
@@ -254,6 +261,7 @@ fn apply(r: &mut InvoiceRecord, event: &InvoiceEvent) {
                 cancelled_at: e.cancelled_at,
             });
         }
+        E::InvoicePdfIssued(e) => r.pdfs.push(e.clone()),
     }
 }
 

@@ -69,6 +69,10 @@ pub struct InvoiceRecord {
     pub voiding: Option<Voiding>,
     /// Set if the issued invoice was cancelled.
     pub cancellation: Option<Cancellation>,
+    /// Every PDF issued of this document, in order. Defaulted so that snapshots taken
+    /// before PDFs were issued still load (they had none).
+    #[serde(default)]
+    pub pdfs: Vec<crate::PdfIssued>,
     /// The running account kept from the amounts of the events.
     pub(super) account: Account,
 }

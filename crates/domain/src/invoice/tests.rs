@@ -1700,3 +1700,52 @@ fn a_rejected_document_is_submitted_again_on_request_as_a_new_attempt() {
         .when(request)
         .then_err(InvoiceError::NotRejectedByLhdn { number: inv() });
 }
+
+fn pdf(version: u64, digest: char) -> crate::PdfIssued {
+    crate::PdfIssued {
+        kind: crate::PdfKind::Invoice,
+        document_id: *invoice_id().as_uuid(),
+        version,
+        document_key: Uuid::from_u128(u128::from(version)),
+        sha256: crate::values::Sha256Hex::parse(&digest.to_string().repeat(64)).unwrap(),
+        size_bytes: 1000,
+    }
+}
+
+#[test]
+fn the_pdf_of_an_issued_invoice_is_recorded_in_its_history() {
+    let state = given([drafted(), issued()])
+        .when(InvoiceCommand::RecordPdf(pdf(2, 'a')))
+        .then([InvoiceEvent::InvoicePdfIssued(pdf(2, 'a'))]);
+    assert_eq!(state.drafted().unwrap().pdfs, [pdf(2, 'a')]);
+}
+
+#[test]
+fn a_pdf_of_a_version_already_recorded_is_not_recorded_again() {
+    given([
+        drafted(),
+        issued(),
+        InvoiceEvent::InvoicePdfIssued(pdf(2, 'a')),
+    ])
+    .when(InvoiceCommand::RecordPdf(pdf(2, 'b')))
+    .then_nothing();
+}
+
+#[test]
+fn the_pdf_of_a_later_version_is_recorded_beside_the_first() {
+    given([
+        drafted(),
+        issued(),
+        InvoiceEvent::InvoicePdfIssued(pdf(2, 'a')),
+        validated(),
+    ])
+    .when(InvoiceCommand::RecordPdf(pdf(4, 'b')))
+    .then([InvoiceEvent::InvoicePdfIssued(pdf(4, 'b'))]);
+}
+
+#[test]
+fn no_pdf_is_recorded_on_an_invoice_never_drafted() {
+    given([])
+        .when(InvoiceCommand::RecordPdf(pdf(1, 'a')))
+        .then_err(InvoiceError::NotDrafted);
+}

@@ -19,6 +19,9 @@ pub enum QuotationCommand {
     Reject(RejectQuotation),
     Expire(ExpireQuotation),
     ConvertToInvoice(ConvertToInvoice),
+    /// Records the PDF issued for a version of the document (the PDF issuer's command):
+    /// nothing new when it is recorded already.
+    RecordPdf(crate::PdfIssued),
 }
 
 /// Drafts a quotation as revision r1. Lines may be empty (added later) but not when sent.

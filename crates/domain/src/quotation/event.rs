@@ -24,6 +24,8 @@ pub enum QuotationEvent {
     QuotationRejected(QuotationRejected),
     QuotationExpired(QuotationExpired),
     QuotationConverted(QuotationConverted),
+    /// The PDF of a document of this stream was issued (stored, its digest recorded).
+    QuotationPdfIssued(crate::PdfIssued),
 }
 
 /// A quotation was drafted as r1, its lines priced under the SST rules of `priced_on`.
@@ -131,6 +133,7 @@ impl DomainEvent for QuotationEvent {
             Self::QuotationRejected(_) => "QuotationRejected",
             Self::QuotationExpired(_) => "QuotationExpired",
             Self::QuotationConverted(_) => "QuotationConverted",
+            Self::QuotationPdfIssued(_) => "QuotationPdfIssued",
         }
     }
 }

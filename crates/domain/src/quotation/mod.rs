@@ -41,6 +41,8 @@ const REJECTION_REASON_MAX: usize = 1000;
 impl Aggregate for Quotation {
     /// Stored beside every event of a quotation stream: never rename.
     const STREAM_TYPE: &'static str = "quotation";
+    /// 2: the record keeps the PDFs issued of it.
+    const STATE_VERSION: u32 = 2;
     type Command = QuotationCommand;
     type Event = QuotationEvent;
     type Error = QuotationError;
@@ -73,6 +75,11 @@ impl Aggregate for Quotation {
             (Self::Drafted(q), C::Reject(c)) => reject(q, c, ctx),
             (Self::Drafted(q), C::Expire(ExpireQuotation)) => expire(q, ctx),
             (Self::Drafted(q), C::ConvertToInvoice(c)) => convert(q, c, ctx),
+            (Self::NotDrafted, C::RecordPdf(_)) => Err(QuotationError::NotDrafted),
+            (Self::Drafted(q), C::RecordPdf(pdf)) => Ok(crate::record_pdf(&q.pdfs, pdf)
+                .map(QuotationEvent::QuotationPdfIssued)
+                .into_iter()
+                .collect()),
         }
     }
 
@@ -95,6 +102,7 @@ impl Aggregate for Quotation {
                     ),
                     acceptance: None,
                     conversion: None,
+                    pdfs: Vec::new(),
                 })),
                 // `decide` starts every stream with QuotationDrafted; nothing before it has a
                 // quotation to change.
@@ -105,7 +113,8 @@ impl Aggregate for Quotation {
                 | E::QuotationAccepted(_)
                 | E::QuotationRejected(_)
                 | E::QuotationExpired(_)
-                | E::QuotationConverted(_) => Self::NotDrafted,
+                | E::QuotationConverted(_)
+                | E::QuotationPdfIssued(_) => Self::NotDrafted,
             },
             Self::Drafted(mut quotation) => {
                 apply(&mut quotation, event);
@@ -205,6 +214,7 @@ fn apply(q: &mut QuotationRecord, event: &QuotationEvent) {
                 converted_at: e.converted_at,
             });
         }
+        E::QuotationPdfIssued(e) => q.pdfs.push(e.clone()),
     }
 }
 

@@ -52,6 +52,10 @@ pub struct QuotationRecord {
     pub acceptance: Option<Acceptance>,
     /// Set once: an accepted quotation becomes at most one invoice.
     pub conversion: Option<Conversion>,
+    /// Every PDF issued of this document, in order. Defaulted so that snapshots taken
+    /// before PDFs were issued still load (they had none).
+    #[serde(default)]
+    pub pdfs: Vec<crate::PdfIssued>,
 }
 
 impl QuotationRecord {

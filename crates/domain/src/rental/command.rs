@@ -29,6 +29,9 @@ pub enum RentalCommand {
     Cancel(CancelRental),
     AssessOverdue(AssessOverdue),
     BillLateFees(BillLateFees),
+    /// Records the PDF issued for a version of the document (the PDF issuer's command):
+    /// nothing new when it is recorded already.
+    RecordPdf(crate::PdfIssued),
 }
 
 /// Reserves units for a customer from `start_on` to `expected_return_on` (on or after it),

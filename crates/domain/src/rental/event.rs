@@ -28,6 +28,8 @@ pub enum RentalEvent {
     RentalLateFeeCharged(RentalLateFeeCharged),
     RentalLateFeeReversed(RentalLateFeeReversed),
     RentalLateFeesBilled(RentalLateFeesBilled),
+    /// The PDF of a document of this stream was issued (stored, its digest recorded).
+    RentalReturnReceiptIssued(crate::PdfIssued),
 }
 
 /// Units were reserved for a customer, each with the rate card its days will be charged at.
@@ -208,6 +210,7 @@ impl DomainEvent for RentalEvent {
             Self::RentalLateFeeCharged(_) => "RentalLateFeeCharged",
             Self::RentalLateFeeReversed(_) => "RentalLateFeeReversed",
             Self::RentalLateFeesBilled(_) => "RentalLateFeesBilled",
+            Self::RentalReturnReceiptIssued(_) => "RentalReturnReceiptIssued",
         }
     }
 }

@@ -59,6 +59,8 @@ const NOTE_MAX: usize = 150;
 impl Aggregate for Rental {
     /// Stored beside every event of a rental stream: never rename.
     const STREAM_TYPE: &'static str = "rental";
+    /// 2: the record keeps the PDFs issued of it.
+    const STATE_VERSION: u32 = 2;
     type Command = RentalCommand;
     type Event = RentalEvent;
     type Error = RentalError;
@@ -67,6 +69,14 @@ impl Aggregate for Rental {
         use RentalCommand as C;
         match (self, command) {
             (Self::NotReserved, C::Reserve(c)) => reserve(c, ctx),
+            (Self::NotReserved, C::RecordPdf(_)) => Err(RentalError::NotReserved),
+            // A receipt of a return is issued after it, maybe after the rental closed.
+            (Self::Open(r) | Self::Closed(r) | Self::Cancelled(r), C::RecordPdf(pdf)) => {
+                Ok(crate::record_pdf(&r.pdfs, pdf)
+                    .map(RentalEvent::RentalReturnReceiptIssued)
+                    .into_iter()
+                    .collect())
+            }
             (Self::Open(_) | Self::Closed(_) | Self::Cancelled(_), C::Reserve(_)) => {
                 Err(RentalError::AlreadyReserved)
             }
@@ -166,6 +176,7 @@ impl Aggregate for Rental {
                     cancellation: None,
                     late_fees: Vec::new(),
                     last_overdue_as_of: None,
+                    pdfs: Vec::new(),
                 })),
                 // `decide` starts every stream with RentalReserved; nothing before it has a
                 // rental to change.
@@ -180,7 +191,8 @@ impl Aggregate for Rental {
                 | E::RentalOverdue(_)
                 | E::RentalLateFeeCharged(_)
                 | E::RentalLateFeeReversed(_)
-                | E::RentalLateFeesBilled(_) => Self::NotReserved,
+                | E::RentalLateFeesBilled(_)
+                | E::RentalReturnReceiptIssued(_) => Self::NotReserved,
             },
             Self::Open(mut rental) => match event {
                 E::RentalClosed(e) => {
@@ -209,13 +221,25 @@ impl Aggregate for Rental {
                 | E::RentalOverdue(_)
                 | E::RentalLateFeeCharged(_)
                 | E::RentalLateFeeReversed(_)
-                | E::RentalLateFeesBilled(_) => {
+                | E::RentalLateFeesBilled(_)
+                | E::RentalReturnReceiptIssued(_) => {
                     apply(&mut rental, event);
                     Self::Open(rental)
                 }
             },
-            // An ended rental takes no decision, so no event follows its last one.
-            ended @ (Self::Closed(_) | Self::Cancelled(_)) => ended,
+            // An ended rental takes no decision but the recording of a receipt's PDF.
+            Self::Closed(mut r) => {
+                if let E::RentalReturnReceiptIssued(e) = event {
+                    r.pdfs.push(e.clone());
+                }
+                Self::Closed(r)
+            }
+            Self::Cancelled(mut r) => {
+                if let E::RentalReturnReceiptIssued(e) = event {
+                    r.pdfs.push(e.clone());
+                }
+                Self::Cancelled(r)
+            }
         }
     }
 }
@@ -226,6 +250,7 @@ fn apply(r: &mut RentalRecord, event: &RentalEvent) {
     match event {
         // A stream is reserved once; closing and cancelling end the rental (in `evolve`).
         E::RentalReserved(_) | E::RentalClosed(_) | E::RentalCancelled(_) => {}
+        E::RentalReturnReceiptIssued(e) => r.pdfs.push(e.clone()),
         E::RentalUnitCheckedOut(e) => {
             if let Some(unit) = r.unit_mut(e.unit_id) {
                 unit.check_out = Some(CheckOut {

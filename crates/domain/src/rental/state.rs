@@ -70,6 +70,10 @@ pub struct RentalRecord {
     /// The latest day an overdue record was made for: each day is recorded once.
     #[serde(default)]
     pub last_overdue_as_of: Option<NaiveDate>,
+    /// Every PDF issued of this document, in order. Defaulted so that snapshots taken
+    /// before PDFs were issued still load (they had none).
+    #[serde(default)]
+    pub pdfs: Vec<crate::PdfIssued>,
 }
 
 impl RentalRecord {

@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::http::customers::{AddressBody, address_view};
+use crate::http::documents::{DocumentLink, document_links};
 
 /// The document delivered.
 #[derive(Debug, Serialize, ToSchema)]
@@ -89,8 +90,8 @@ pub(crate) struct SignatureView {
     client_ip: String,
     user_agent: String,
     signature_image_sha256: String,
-    /// What the signer was shown: until delivery order PDFs exist, the SHA-256 of the exact
-    /// summary HTML the signature page served.
+    /// What the signer was shown: the SHA-256 of the delivery order PDF the signature page
+    /// offered (kept in the document store as `delivery_order_shown_pdf`).
     document_sha256: String,
     /// `GET /documents/{id}` serves the signature image (PNG).
     signature_image_document_id: Option<String>,
@@ -119,6 +120,8 @@ pub(crate) struct DeliveryOrderView {
     refusals: Vec<RefusalView>,
     signature: Option<SignatureView>,
     cancellation: Option<CancellationView>,
+    /// The PDFs issued of it, oldest first (`GET` each `href`).
+    documents: Vec<DocumentLink>,
 }
 
 pub(crate) fn status_word(status: DeliveryStatus) -> &'static str {
@@ -176,6 +179,7 @@ impl DeliveryOrderView {
                 reason: c.reason.clone(),
                 cancelled_on: c.cancelled_on,
             }),
+            documents: document_links(&r.pdfs),
         }
     }
 }

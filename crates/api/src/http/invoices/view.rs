@@ -7,6 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::http::{
+    documents::{DocumentLink, document_links},
     lines::{LineView, TotalsView, line_views},
     money::MoneyBody,
 };
@@ -42,6 +43,8 @@ pub struct InvoiceView {
     pub lhdn: Option<LhdnView>,
     pub voided: Option<ClosingView>,
     pub cancelled: Option<ClosingView>,
+    /// The PDFs issued of it, oldest first (`GET` each `href`).
+    pub documents: Vec<DocumentLink>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -206,6 +209,7 @@ impl InvoiceView {
                 reason: c.reason.clone(),
                 at: c.cancelled_at,
             }),
+            documents: document_links(&invoice.pdfs),
         }
     }
 }

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use super::body::RecipientBody;
 use crate::{
     command::CommandAccepted,
+    http::documents::{DocumentLink, document_links},
     http::lines::{LineView, TotalsView, line_views},
 };
 
@@ -177,6 +178,8 @@ pub struct QuotationView {
     pub revisions: Vec<RevisionView>,
     pub acceptance: Option<AcceptanceView>,
     pub conversion: Option<ConversionView>,
+    /// The PDFs issued of it, oldest first (`GET` each `href`).
+    pub documents: Vec<DocumentLink>,
 }
 
 impl QuotationView {
@@ -212,6 +215,7 @@ impl QuotationView {
             revisions: q.revisions().map(revision).collect(),
             acceptance: q.acceptance.as_ref().map(acceptance),
             conversion: q.conversion.as_ref().map(ConversionView::from),
+            documents: document_links(&q.pdfs),
         }
     }
 }

@@ -6,6 +6,7 @@ use niaga_projections::rentals::{Overdue, RentalSummary};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::http::documents::{DocumentLink, document_links};
 use crate::{
     error::Result,
     http::{equipment::view::money, money::MoneyBody},
@@ -113,6 +114,8 @@ pub(crate) struct RentalView {
     cancelled_on: Option<String>,
     cancellation_reason: Option<String>,
     version: u64,
+    /// The PDFs issued of it, oldest first (`GET` each `href`).
+    documents: Vec<DocumentLink>,
 }
 
 impl RentalView {
@@ -156,6 +159,7 @@ impl RentalView {
             cancelled_on: r.cancellation.as_ref().map(|c| c.cancelled_on.to_string()),
             cancellation_reason: r.cancellation.as_ref().map(|c| c.reason.clone()),
             version,
+            documents: document_links(&r.pdfs),
         }
     }
 }

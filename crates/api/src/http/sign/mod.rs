@@ -13,7 +13,7 @@ mod page;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::{
-    extract::{ConnectInfo, Form, FromRequestParts, State, rejection::FormRejection},
+    extract::{ConnectInfo, Form, FromRequestParts, RawQuery, State, rejection::FormRejection},
     http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
@@ -24,11 +24,9 @@ use niaga_domain::{
     ctx::Actor,
     customer::Customer,
     delivery_order::{
-        DeliveryOrder, DeliveryOrderCommand, DeliveryOrderError, DeliveryOrderRecord,
-        DeliveryOrderSource, LinkRefusal, RefuseSignature, SignDeliveryOrder,
+        DeliveryOrder, DeliveryOrderCommand, DeliveryOrderError, DeliveryOrderRecord, LinkRefusal,
+        RefuseSignature, SignDeliveryOrder,
     },
-    invoice::Invoice,
-    quotation::Quotation,
     values::{Name, Sha256Hex},
 };
 use niaga_projections::delivery_orders;
@@ -42,6 +40,7 @@ use crate::{
     error::{ApiError, Result},
     extract::Path,
     http::catch_up::caught_up_to_now,
+    pdfs::delivery_order as pdf,
     signing::{looks_like_token, token_sha256},
 };
 
@@ -56,12 +55,21 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 
 /// An HTML answer with the headers every page of this route carries.
 fn html(status: StatusCode, body: String) -> Response {
-    let mut response = (status, body).into_response();
+    let mut response = guarded((status, body).into_response());
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
+    if let Ok(csp) = HeaderValue::from_str(&page::CSP) {
+        headers.insert("content-security-policy", csp);
+    }
+    response
+}
+
+/// The headers of every answer behind a secret link, page or PDF.
+fn guarded(mut response: Response) -> Response {
+    let headers = response.headers_mut();
     // A page behind a secret link: no cache keeps it, no referrer carries the URL away.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
@@ -69,9 +77,6 @@ fn html(status: StatusCode, body: String) -> Response {
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
     );
-    if let Ok(csp) = HeaderValue::from_str(&page::CSP) {
-        headers.insert("content-security-policy", csp);
-    }
     response
 }
 
@@ -165,25 +170,9 @@ async fn summary(state: &AppState, r: &DeliveryOrderRecord) -> Result<String> {
         .await?
         .and_then(|(c, _)| c.registered().map(|c| c.details.name.as_str().to_owned()))
         .unwrap_or_default();
-    let source = match r.source {
-        DeliveryOrderSource::Invoice(id) => {
-            let number = state
-                .commands::<Invoice>()
-                .load(&id.to_string())
-                .await?
-                .and_then(|(i, _)| i.drafted().and_then(|i| i.number().map(|n| n.to_string())));
-            format!("Invoice {}", number.unwrap_or_else(|| id.to_string()))
-        }
-        DeliveryOrderSource::Quotation(id) => {
-            let number = state
-                .commands::<Quotation>()
-                .load(&id.to_string())
-                .await?
-                .and_then(|(q, _)| q.drafted().map(|q| q.number.to_string()));
-            format!("Quotation {}", number.unwrap_or_else(|| id.to_string()))
-        }
-        DeliveryOrderSource::RentalCheckOut(id) => format!("Rental {id}"),
-    };
+    let source = pdf::source_label(state, r.source)
+        .await
+        .map_err(ApiError::internal)?;
     let a = &r.delivery_address;
     let mut address_lines = a.lines().to_vec();
     address_lines.push(format!("{} {}", a.postcode(), a.city()));
@@ -235,20 +224,51 @@ async fn sign_page(
     error: &str,
 ) -> Result<Response> {
     let summary = summary(state, &opened.record).await?;
-    let shown = page::sha256_hex(summary.as_bytes());
+    let shown = page::sha256_hex(&shown_pdf(state, opened).await?);
     Ok(html(status, page::sign_page(&summary, &shown, name, error)))
 }
 
+/// The delivery order PDF the page offers, as of the version opened: the same bytes every
+/// time for that version, so its SHA-256 names what the signer could see.
+async fn shown_pdf(state: &AppState, opened: &Opened) -> Result<Vec<u8>> {
+    pdf::shown_pdf(state, &opened.record)
+        .await
+        .map_err(ApiError::internal)
+}
+
+/// The PDF itself (`?pdf`), guarded like the page but without its Content-Security-Policy,
+/// which would keep the browser's PDF viewer out.
+fn pdf_response(bytes: Vec<u8>) -> Response {
+    let mut response = guarded(bytes.into_response());
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(niaga_pdf::MEDIA_TYPE),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline; filename=\"delivery-order.pdf\""),
+    );
+    response
+}
+
 /// The signature page of a delivery order: its summary (number, customer, address,
-/// lines), a signature pad, the signer's name, Clear and Submit, and a way to refuse. Any
-/// link that cannot be used gets the same bland 404 page.
+/// lines), a link to the delivery order as a PDF (`?pdf`, the document the signature's
+/// evidence names by its SHA-256), a signature pad, the signer's name, Clear and Submit,
+/// and a way to refuse. Any link that cannot be used gets the same bland 404 page.
 #[utoipa::path(
     get,
     path = "/sign/{token}",
     tag = "signature-page",
-    params(("token" = String, Path, description = "The token from the link")),
+    params(
+        ("token" = String, Path, description = "The token from the link"),
+        ("pdf" = Option<String>, Query, description = "Present (`?pdf`): the delivery order as a PDF instead of the page"),
+    ),
     responses(
-        (status = OK, description = "The page", body = String, content_type = "text/html"),
+        (status = OK, description = "The page, or with `?pdf` the delivery order PDF", content(
+            (String = "text/html"),
+            (Vec<u8> = "application/pdf"),
+        )),
         (status = NOT_FOUND, description = "The bland page: this link cannot be used", body = String, content_type = "text/html"),
         (status = TOO_MANY_REQUESTS, description = "Too many requests from this address", body = String, content_type = "text/html"),
     ),
@@ -258,11 +278,15 @@ async fn show(
     ClientIp(ip): ClientIp,
     State(state): State<AppState>,
     Path(token): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response> {
     if let Some(slow_down) = rate_limited(&state, ip) {
         return Ok(slow_down);
     }
     match open(&state, &token).await? {
+        Some(opened) if query.as_deref() == Some("pdf") => {
+            Ok(pdf_response(shown_pdf(&state, &opened).await?))
+        }
         Some(opened) => sign_page(&state, &opened, StatusCode::OK, "", "").await,
         None => Ok(bland()),
     }
@@ -279,7 +303,7 @@ pub(crate) struct PageForm {
     /// `data:image/png;base64,…`
     #[serde(default)]
     signature: String,
-    /// The SHA-256 of the summary the page showed.
+    /// The SHA-256 of the delivery order PDF the page offered.
     #[serde(default)]
     shown_sha256: String,
     #[serde(default)]
@@ -288,8 +312,9 @@ pub(crate) struct PageForm {
 
 /// Sign (`action=sign`: `name`, `signature` as a PNG data URL, `shown_sha256`) or refuse
 /// (`action=refuse`: `reason`), as a form post from the page. The image is kept in the
-/// document store; the signature event records the time, the name, the client address,
-/// the user agent, the image's SHA-256 and the SHA-256 of the summary the signer was shown.
+/// document store, and so is the delivery order PDF the page offered; the signature event
+/// records the time, the name, the client address, the user agent, the image's SHA-256 and
+/// the SHA-256 of that PDF.
 #[utoipa::path(
     post,
     path = "/sign/{token}",
@@ -326,7 +351,8 @@ async fn submit(
     }
     let invalid = |message: &'static str| (StatusCode::UNPROCESSABLE_ENTITY, message);
     let summary = summary(&state, &opened.record).await?;
-    let shown = page::sha256_hex(summary.as_bytes());
+    let shown_pdf = shown_pdf(&state, &opened).await?;
+    let shown = page::sha256_hex(&shown_pdf);
     let checked = if form.shown_sha256 != shown {
         Err(invalid(
             "The delivery order changed while the page was open. Please check it again and sign.",
@@ -349,6 +375,10 @@ async fn submit(
     };
     let now = state.clock().now();
     let image_sha256 = page::sha256_hex(&png);
+    // The copy the signer was shown is kept: the evidence names it by its digest.
+    pdf::keep_shown_pdf(&state, &opened.record, opened.version, shown_pdf)
+        .await
+        .map_err(ApiError::internal)?;
     // Stored before the event that names its digest: an event never points at nothing.
     state
         .documents()
@@ -372,7 +402,6 @@ async fn submit(
         client_ip: ip,
         user_agent: user_agent(&headers),
         signature_image_sha256: Sha256Hex::parse(&image_sha256).map_err(ApiError::internal)?,
-        // Until delivery order PDFs exist: the digest of the exact summary HTML served.
         document_sha256: Sha256Hex::parse(&shown).map_err(ApiError::internal)?,
     });
     match execute(&state, &opened, &command).await? {

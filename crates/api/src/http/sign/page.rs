@@ -34,9 +34,8 @@ pub(super) fn escape(text: &str) -> String {
     out
 }
 
-/// The summary fragment: exactly these bytes are served inside the page, and their SHA-256
-/// is recorded as what the signer was shown (until delivery order PDFs exist and take its
-/// place). Deterministic: the same delivery order renders the same bytes.
+/// The summary fragment, for reading on a phone. What the signature's evidence records as
+/// shown is the delivery order PDF the page links to (`?pdf`), by its SHA-256.
 pub(super) fn summary_html(s: &Summary) -> String {
     let mut html = String::from("<section id=\"summary\"><dl>");
     for (term, value) in [
@@ -80,6 +79,7 @@ const STYLE: &str = "\
 *{box-sizing:border-box}\
 body{margin:0;font:16px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1b1b;background:#f4f4f4}\
 main{max-width:640px;margin:0 auto;padding:16px;background:#fff;min-height:100vh}\
+.pdf small{word-break:break-all;color:#555}\
 h1{font-size:1.3rem;margin:0 0 12px}\
 dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:0 0 12px}\
 dt{font-weight:600}dd{margin:0}\
@@ -159,6 +159,8 @@ fn document(title: &str, body: &str, script: bool) -> String {
 pub(super) fn sign_page(summary: &str, shown_sha256: &str, name: &str, error: &str) -> String {
     let body = format!(
         "<h1>Please check and sign for your delivery</h1>{summary}\
+         <p class=\"pdf\"><a href=\"?pdf\" id=\"pdf-link\">Open the delivery order (PDF)</a><br>\
+         <small>SHA-256 {shown_sha256}</small></p>\
          <form method=\"post\" id=\"sign-form\">\
          <input type=\"hidden\" name=\"action\" value=\"sign\">\
          <input type=\"hidden\" name=\"shown_sha256\" value=\"{shown_sha256}\">\
@@ -239,9 +241,12 @@ mod tests {
     #[test]
     fn the_page_loads_nothing_from_elsewhere() {
         let page = sign_page("<section></section>", "00", "", "");
-        for external in ["src=", "href=", "@import", "url(", "http://", "https://"] {
+        for external in ["src=", "@import", "url(", "http://", "https://"] {
             assert!(!page.contains(external), "{external}");
         }
+        // The one link is to the page's own PDF (`?pdf`, same path, no token in the HTML).
+        assert_eq!(page.matches("href=").count(), 1);
+        assert!(page.contains("href=\"?pdf\""));
         assert!(CSP.contains("default-src 'none'"));
     }
 }
