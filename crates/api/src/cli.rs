@@ -35,12 +35,7 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<ExitCode> {
 /// `niaga user add --email … --role … [--password-file F]` (else `NIAGA_USER_PASSWORD`).
 pub async fn user_add(database_url: &str, args: &UserAdd) -> anyhow::Result<ExitCode> {
     let password = match (&args.password_file, &args.password) {
-        (Some(path), _) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            // The first line: files written by `echo` or an editor end with a newline.
-            Secret::new(text.lines().next().unwrap_or_default().to_owned())
-        }
+        (Some(path), _) => Secret::from_file(path)?,
         (None, Some(password)) => password.clone(),
         (None, None) => anyhow::bail!("give --password-file or set NIAGA_USER_PASSWORD"),
     };

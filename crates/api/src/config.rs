@@ -467,17 +467,14 @@ impl Config {
             .lhdn_p12_password_file
             .as_deref()
             .ok_or_else(|| needed("NIAGA_LHDN_P12_PASSWORD_FILE"))?;
-        let secret = std::fs::read_to_string(secret_file)
-            .with_context(|| format!("cannot read {}", secret_file.display()))?
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        anyhow::ensure!(!secret.is_empty(), "{} is empty", secret_file.display());
+        let secret = Secret::from_file(secret_file)?;
         let password = Password::from_file(password_file)?;
         let identity = SigningIdentity::from_p12_file(p12, &password)
             .with_context(|| format!("cannot use {}", p12.display()))?;
-        let mut options = ClientOptions::new(base_url.clone(), Credentials::new(client_id, secret));
+        let mut options = ClientOptions::new(
+            base_url.clone(),
+            Credentials::new(client_id, secret.expose().clone()),
+        );
         options.on_behalf_of = self.lhdn_on_behalf_of.clone();
         options.rate_limits = match self.lhdn_rate_limits {
             LhdnRateLimits::Documented => RateLimits::Documented,

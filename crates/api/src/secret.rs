@@ -25,6 +25,19 @@ impl<T> fmt::Debug for Secret<T> {
     }
 }
 
+impl Secret<String> {
+    /// The first line of the file at `path` (files written by `echo` or an editor end with
+    /// a newline, which is not part of the secret); an empty one is refused.
+    pub fn from_file(path: &std::path::Path) -> anyhow::Result<Self> {
+        use anyhow::Context as _;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let first = text.lines().next().unwrap_or_default();
+        anyhow::ensure!(!first.is_empty(), "{} is empty", path.display());
+        Ok(Self(first.to_owned()))
+    }
+}
+
 /// So clap can read a secret from a flag or an environment variable.
 impl FromStr for Secret<String> {
     type Err = Infallible;
@@ -56,5 +69,15 @@ mod tests {
         let secret = Secret::new("hunter2-hunter2".to_owned());
         assert_eq!(format!("{secret:?}"), "[redacted]");
         assert_eq!(format!("{:?}", Some(&secret)), "Some([redacted])");
+    }
+
+    #[test]
+    fn a_secret_file_gives_its_first_line_and_an_empty_one_is_refused() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let file = dir.path().join("secret");
+        std::fs::write(&file, "s3cret\nignored\n").expect("written");
+        assert_eq!(Secret::from_file(&file).expect("read").expose(), "s3cret");
+        std::fs::write(&file, "\n").expect("written");
+        assert!(Secret::from_file(&file).is_err());
     }
 }

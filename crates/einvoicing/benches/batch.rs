@@ -7,46 +7,20 @@
 #[path = "../../lhdn/tests/common/mod.rs"]
 mod common;
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use chrono::{Datelike, TimeDelta, Utc};
+use chrono::{Datelike, Utc};
 use niaga_documents::DocumentStore;
 use niaga_domain::customer::{Customer, CustomerCommand};
 use niaga_domain::ids::{CustomerId, InvoiceId};
 use niaga_domain::invoice::{DocumentKind, DocumentNumber, Invoice, InvoiceCommand, IssueInvoice};
 use niaga_domain::testing::{sample_company, sample_invoice};
 use niaga_domain::{Actor, Ctx};
-use niaga_einvoicing::{Submitter, SubmitterSettings};
-use niaga_lhdn::client::{ClientOptions, Credentials, MyInvoisClient, RateLimits};
-use niaga_lhdn::sign::Signer;
+use niaga_einvoicing::testing;
 use niaga_lhdn::testing::TestPki;
-use niaga_lhdn_sandbox::{DocumentStatus, SandboxConfig};
+use niaga_lhdn_sandbox::DocumentStatus;
 use niaga_store::{Backend, CommandHandler, CommandOptions, testing::fresh_database};
 use uuid::Uuid;
-
-fn sandbox_config(ca_pem: &str) -> SandboxConfig {
-    SandboxConfig::from_toml_str(&format!(
-        r#"
-        validation_delay_ms = 0
-        trusted_ca_pem = ["""{ca_pem}"""]
-        [rate_limits]
-        profile = "off"
-        [[taxpayers]]
-        tin = "C25845632020"
-        id_type = "BRN"
-        id_value = "202001234567"
-        name = "Timbang Jaya Sdn Bhd"
-        client = {{ client_id = "niaga", client_secrets = ["one", "two"] }}
-        [[taxpayers]]
-        tin = "C20880498010"
-        id_type = "BRN"
-        id_value = "201901234567"
-        name = "Kedai Runcit Maju Sdn Bhd"
-        "#
-    ))
-    .unwrap()
-}
 
 #[tokio::main]
 async fn main() {
@@ -60,14 +34,15 @@ async fn main() {
         .unwrap_or(100);
     let db = fresh_database(backend).await.unwrap();
     let pki = TestPki::new();
-    let sandbox = niaga_lhdn_sandbox::start(sandbox_config(&pki.ca_pem))
+    let sandbox = niaga_lhdn_sandbox::start(testing::sandbox_config(&pki.ca_pem))
         .await
         .unwrap();
 
     // The invoices, issued through the domain as the API would.
     let ctx = Ctx::new(Utc::now(), Actor::System("bench".into()), Uuid::now_v7());
     let customer = CustomerId::from_uuid(Uuid::now_v7());
-    let register = sample_company(customer, "Kedai Runcit Maju Sdn Bhd", "C20880498010").unwrap();
+    let register =
+        sample_company(customer, "Kedai Runcit Maju Sdn Bhd", testing::BUYER_TIN).unwrap();
     CommandHandler::<Customer>::new(db.event_store())
         .execute(
             &customer.to_string(),
@@ -95,23 +70,13 @@ async fn main() {
         }
     }
 
-    let mut options = ClientOptions::new(
-        sandbox.base_url(),
-        Credentials::new("niaga".into(), "one".into()),
-    );
-    options.rate_limits = RateLimits::Off;
-    let submitter = Submitter::new(
-        db.clone(),
+    let submitter = testing::submitter(
+        &db,
         DocumentStore::in_memory(db.clone()),
-        Arc::new(MyInvoisClient::new(options).unwrap()),
-        Arc::new(Signer::new(pki.identity())),
+        &sandbox,
+        pki.identity(),
         common::supplier(),
-        SubmitterSettings {
-            reconcile_after: TimeDelta::zero(),
-            first_poll: Duration::ZERO,
-            portal_url: sandbox.portal_url(),
-            ..SubmitterSettings::default()
-        },
+        testing::eager(&sandbox),
     );
 
     let start = Instant::now();

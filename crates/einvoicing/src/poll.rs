@@ -33,16 +33,22 @@ impl Submitter {
                 by_submission.entry(uid).or_default().push(row);
             }
         }
-        let mut timers = self.polls.lock().await;
-        timers.retain(|uid, _| by_submission.contains_key(uid));
-        for (uid, rows) in by_submission {
-            let timer = *timers.entry(uid.clone()).or_insert(PollTimer {
-                next_at: now + self.settings.first_poll,
-                interval: self.settings.first_poll,
-            });
-            if now < timer.next_at {
-                continue;
-            }
+        // The submissions due now, picked under the lock and polled without it.
+        let due: Vec<(String, PollTimer)> = {
+            let mut timers = self.polls.lock().await;
+            timers.retain(|uid, _| by_submission.contains_key(uid));
+            by_submission
+                .keys()
+                .filter_map(|uid| {
+                    let timer = *timers.entry(uid.clone()).or_insert(PollTimer {
+                        next_at: now + self.settings.first_poll,
+                        interval: self.settings.first_poll,
+                    });
+                    (now >= timer.next_at).then(|| (uid.clone(), timer))
+                })
+                .collect()
+        };
+        for (uid, timer) in due {
             let summaries = match self.submission_documents(&uid).await {
                 Ok(summaries) => summaries,
                 Err(error) if error.is_transient() => {
@@ -52,14 +58,22 @@ impl Submitter {
                 Err(error) => return Err(error.into()),
             };
             let mut open = 0;
-            for row in &rows {
-                let summary = summaries
+            for row in by_submission.get(&uid).into_iter().flatten() {
+                let settled = match summaries
                     .iter()
-                    .find(|s| Some(&s.uuid) == row.document_uuid.as_ref());
-                if !self.settle(row, summary, now, report).await? {
+                    .find(|s| Some(&s.uuid) == row.document_uuid.as_ref())
+                {
+                    Some(summary) => {
+                        self.record_verdict(&attempt_of(row), summary, now, report)
+                            .await?
+                    }
+                    None => false,
+                };
+                if !settled {
                     open += 1;
                 }
             }
+            let mut timers = self.polls.lock().await;
             if open == 0 {
                 timers.remove(&uid);
             } else {
@@ -93,27 +107,25 @@ impl Submitter {
         Ok(all)
     }
 
-    /// Records LHDN's verdict on `row`, if there is one; `false` while LHDN is still at it.
-    async fn settle(
+    /// Records LHDN's verdict on the document of `attempt` as `summary` gives it, if there
+    /// is one yet: what polling and reconciling both do with a document LHDN holds. `false`
+    /// while LHDN is still at it.
+    pub(crate) async fn record_verdict(
         &self,
-        row: &LhdnDocument,
-        summary: Option<&DocumentSummary>,
+        attempt: &Attempt,
+        summary: &DocumentSummary,
         now: DateTime<Utc>,
         report: &mut CycleReport,
     ) -> Result<bool, SubmitterError> {
-        let Some(summary) = summary else {
-            return Ok(false);
-        };
-        let note_id = row.note_id.as_deref().and_then(|id| id.parse().ok());
         match (summary.status, &summary.long_id) {
             (DocumentStatus::Valid, Some(long_id)) => {
                 let command = InvoiceCommand::RecordLhdnValidation(RecordLhdnValidation {
-                    note_id,
+                    note_id: attempt.note_id,
                     document_uuid: summary.uuid.clone(),
                     long_id: long_id.clone(),
                     validated_at: summary.date_time_validated.unwrap_or(now),
                 });
-                self.record(&row.invoice_id, &command, now).await?;
+                self.record(&attempt.invoice_id, &command, now).await?;
                 count(report, "valid");
                 Ok(true)
             }
@@ -121,22 +133,26 @@ impl Submitter {
             (DocumentStatus::Valid, None) | (DocumentStatus::Submitted, _) => Ok(false),
             (DocumentStatus::Invalid, _) => {
                 let details = self.client.document_details(&summary.uuid).await?;
-                let document = Attempt {
-                    invoice_id: row.invoice_id.clone(),
-                    note_id,
-                    attempt: u32::try_from(row.attempt).unwrap_or(0),
-                };
-                self.record_rejection(&document, Some(&summary.uuid), &details.errors(), now)
+                self.record_rejection(attempt, Some(&summary.uuid), &details.errors(), now)
                     .await?;
                 count(report, "invalid");
                 Ok(true)
             }
             // Cancelled on LHDN's portal, not through us: shown as LHDN has it.
             (DocumentStatus::Cancelled, _) => {
-                tracing::warn!(document = %row.number, "cancelled at LHDN outside Niaga");
+                tracing::warn!(document_uuid = %summary.uuid, "cancelled at LHDN outside Niaga");
                 Ok(true)
             }
         }
+    }
+}
+
+/// The latest submission of the document of `row`.
+fn attempt_of(row: &LhdnDocument) -> Attempt {
+    Attempt {
+        invoice_id: row.invoice_id.clone(),
+        note_id: row.note_id.as_deref().and_then(|id| id.parse().ok()),
+        attempt: u32::try_from(row.attempt).unwrap_or(0),
     }
 }
 

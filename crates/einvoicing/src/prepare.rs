@@ -1,9 +1,9 @@
 //! A document made ready to send: its invoice and customer loaded, mapped to LHDN's UBL and
 //! signed. The signed bytes are what is stored, hashed and sent, unchanged.
 
-use niaga_domain::customer::Customer;
+use niaga_domain::customer::{Customer, RegisteredCustomer};
 use niaga_domain::ids::NoteId;
-use niaga_domain::invoice::{Invoice, InvoiceRecord};
+use niaga_domain::invoice::{Invoice, InvoiceRecord, Note};
 use niaga_lhdn::client::SignedDocument;
 use niaga_lhdn::map::{self, Options};
 use niaga_projections::lhdn_documents::LhdnDocument;
@@ -47,6 +47,24 @@ impl Submitter {
         )
     }
 
+    /// The invoice, or its note, mapped to LHDN's UBL and signed.
+    fn signed(
+        &self,
+        record: &InvoiceRecord,
+        note: Option<&Note>,
+        customer: &RegisteredCustomer,
+    ) -> Result<Vec<u8>, NotReady> {
+        let options = Options {
+            version: self.settings.version,
+            exchange_rate: None,
+        };
+        let document = match note {
+            None => map::invoice(record, customer, &self.supplier, &options)?,
+            Some(note) => map::note(record, note, customer, &self.supplier, &options)?,
+        };
+        Ok(self.signer.sign_document(&document)?)
+    }
+
     pub(crate) async fn prepare(
         &self,
         row: &LhdnDocument,
@@ -63,28 +81,17 @@ impl Submitter {
             Some((Customer::Registered(customer), _)) => customer,
             _ => return Ok(Err(NotReady::NoCustomer)),
         };
-        let options = Options {
-            version: self.settings.version,
-            exchange_rate: None,
-        };
-        let note_id = match &row.note_id {
+        let note = match &row.note_id {
             None => None,
             Some(text) => match text.parse().ok().and_then(|id| record.note(id)) {
-                Some(note) => Some(note.id),
+                Some(note) => Some(note),
                 None => return Ok(Err(NotReady::NoNote(text.clone()))),
             },
         };
-        let document = match note_id.and_then(|id| record.note(id)) {
-            None => map::invoice(&record, &customer, &self.supplier, &options),
-            Some(note) => map::note(&record, note, &customer, &self.supplier, &options),
-        };
-        let document = match document {
-            Ok(document) => document,
-            Err(error) => return Ok(Err(error.into())),
-        };
-        let bytes = match self.signer.sign_document(&document) {
+        let note_id = note.map(|n| n.id);
+        let bytes = match self.signed(&record, note, &customer) {
             Ok(bytes) => bytes,
-            Err(error) => return Ok(Err(error.into())),
+            Err(reason) => return Ok(Err(reason)),
         };
         Ok(Ok(Prepared {
             record,

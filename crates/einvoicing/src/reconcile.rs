@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use niaga_documents::DocumentKey;
-use niaga_domain::invoice::{EInvoiceStage, InvoiceCommand, RecordLhdnValidation};
-use niaga_lhdn::client::{DocumentStatus, DocumentSummary, SignedDocument, hex_sha256};
+use niaga_domain::invoice::EInvoiceStage;
+use niaga_lhdn::client::{DocumentSummary, SignedDocument, hex_sha256};
 use niaga_projections::lhdn_documents::{self, LhdnDocument};
 
 use crate::send::{Attempt, Outgoing};
@@ -31,10 +31,9 @@ impl Submitter {
         .await?;
         let mut resend = Vec::new();
         for row in submitting {
-            let Some(document) = self.unanswered(&row, now).await? else {
+            let Some((outgoing, started_at)) = self.unanswered(&row, now).await? else {
                 continue;
             };
-            let (outgoing, started_at) = document;
             let found = self
                 .client
                 .search_sent(started_at - SEARCH_MARGIN, now + SEARCH_MARGIN, &row.number)
@@ -52,7 +51,7 @@ impl Submitter {
             };
             match found {
                 Some(summary) => {
-                    self.adopt(&outgoing.attempt, &summary, now).await?;
+                    self.adopt(&outgoing.attempt, &summary, now, report).await?;
                     count(report, "reconciled");
                 }
                 None => {
@@ -121,6 +120,7 @@ impl Submitter {
         document: &Attempt,
         summary: &DocumentSummary,
         now: DateTime<Utc>,
+        report: &mut CycleReport,
     ) -> Result<(), SubmitterError> {
         let submission_uid = match &summary.submission_uid {
             Some(uid) => uid.clone(),
@@ -134,25 +134,8 @@ impl Submitter {
         };
         self.record_acceptance(document, &submission_uid, &summary.uuid, now)
             .await?;
-        match summary.status {
-            DocumentStatus::Valid => {
-                if let Some(long_id) = &summary.long_id {
-                    let command = InvoiceCommand::RecordLhdnValidation(RecordLhdnValidation {
-                        note_id: document.note_id,
-                        document_uuid: summary.uuid.clone(),
-                        long_id: long_id.clone(),
-                        validated_at: summary.date_time_validated.unwrap_or(now),
-                    });
-                    self.record(&document.invoice_id, &command, now).await?;
-                }
-            }
-            DocumentStatus::Invalid => {
-                let details = self.client.document_details(&summary.uuid).await?;
-                self.record_rejection(document, Some(&summary.uuid), &details.errors(), now)
-                    .await?;
-            }
-            DocumentStatus::Submitted | DocumentStatus::Cancelled => {}
-        }
+        // LHDN may have judged it already; if not, polling takes over.
+        self.record_verdict(document, summary, now, report).await?;
         Ok(())
     }
 }

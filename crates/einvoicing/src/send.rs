@@ -59,12 +59,9 @@ impl Submitter {
             }
             let issued_on = business_day(
                 prepared
-                    .note_id
-                    .and_then(|id| prepared.record.note(id))
-                    .map_or(prepared.record.issue.as_ref().map(|i| i.issued_at), |n| {
-                        Some(n.issued_at)
-                    })
-                    .unwrap_or(now),
+                    .record
+                    .document_issue(prepared.note_id)
+                    .map_or(now, |(_, issued_at)| issued_at),
             );
             let stored = self
                 .documents

@@ -106,18 +106,29 @@ impl InvoiceRecord {
     }
 }
 
-/// The number and issue instant of the invoice or of the note `note_id`.
+impl InvoiceRecord {
+    /// The number and issue instant of the invoice (`None`) or of its note `note_id`, once
+    /// issued.
+    pub fn document_issue(
+        &self,
+        note_id: Option<NoteId>,
+    ) -> Option<(&DocumentNumber, DateTime<Utc>)> {
+        match note_id {
+            None => self.issue.as_ref().map(|i| (&i.number, i.issued_at)),
+            Some(id) => self.note(id).map(|n| (&n.number, n.issued_at)),
+        }
+    }
+}
+
+/// [`InvoiceRecord::document_issue`], or why there is no such issued document.
 fn document(
     r: &InvoiceRecord,
     note_id: Option<NoteId>,
 ) -> Result<(DocumentNumber, DateTime<Utc>), InvoiceError> {
-    let issue = r.issue.as_ref().ok_or(InvoiceError::NotIssued)?;
-    match note_id {
-        None => Ok((issue.number.clone(), issue.issued_at)),
-        Some(id) => r
-            .note(id)
-            .map(|note| (note.number.clone(), note.issued_at))
-            .ok_or(InvoiceError::NoSuchNote { note_id: id }),
+    match (r.document_issue(note_id), note_id) {
+        (Some((number, at)), _) if r.issue.is_some() => Ok((number.clone(), at)),
+        (None, Some(note_id)) if r.issue.is_some() => Err(InvoiceError::NoSuchNote { note_id }),
+        _ => Err(InvoiceError::NotIssued),
     }
 }
 
