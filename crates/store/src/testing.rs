@@ -2,10 +2,33 @@
 //! the local server (`NIAGA_TEST_POSTGRES`, default `postgres://postgres@127.0.0.1:5432`).
 //! Test databases are named `niaga_test_*`; the test script drops old ones before a run.
 
+use std::time::Duration;
+
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
-use crate::{Backend, Database, StoreError};
+use crate::{Backend, Cursor, Database, EventStore, RecordedEvent, StoreError};
+
+/// The whole feed once `total` events are visible. On PostgreSQL an open transaction anywhere
+/// on the server (another test's) holds the feed's visible end back for a while: a test that
+/// reads the feed, or runs what reads it, waits that out first.
+///
+/// # Panics
+/// If the feed does not show `total` events within a minute.
+pub async fn visible(store: &dyn EventStore, total: usize) -> Vec<RecordedEvent> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let all = store
+            .read_all(Cursor::START, 10_000)
+            .await
+            .expect("the feed reads");
+        if all.len() >= total || tokio::time::Instant::now() > deadline {
+            assert_eq!(all.len(), total, "every event became visible");
+            return all;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
 
 /// The PostgreSQL server tests create their databases on.
 pub fn postgres_server() -> String {

@@ -10,6 +10,8 @@ use niaga_store::{
 use serde_json::json;
 use uuid::Uuid;
 
+use niaga_store::testing::visible;
+
 use super::store::{append, stream};
 
 fn typed(event_type: &str) -> NewEvent {
@@ -36,20 +38,6 @@ async fn write(store: &dyn EventStore, stream: &StreamRef, tip: &mut Tip, sequen
             version: c.version,
             hash: c.hash,
         };
-    }
-}
-
-/// The whole feed once `total` events are visible. On PostgreSQL an open transaction anywhere
-/// on the server (another test's) holds the feed back for a while: wait it out.
-async fn visible(store: &dyn EventStore, total: usize) -> Vec<RecordedEvent> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let all = store.read_all(Cursor::START, 10_000).await.unwrap();
-        if all.len() >= total || tokio::time::Instant::now() > deadline {
-            assert_eq!(all.len(), total, "every event became visible");
-            return all;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
 
