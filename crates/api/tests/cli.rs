@@ -61,7 +61,7 @@ async fn tampering_by_hand_makes_audit_verify_fail_naming_the_stream(backend: Ba
     let (unguard, tamper) = match backend {
         Backend::Postgres => (
             "ALTER TABLE events DISABLE TRIGGER USER",
-            "UPDATE events SET payload = jsonb_set(payload, '{name}', '\"Someone Else\"')",
+            "UPDATE events SET payload = jsonb_set(payload::jsonb, '{name}', '\"Someone Else\"')::json",
         ),
         Backend::Sqlite => (
             "DROP TRIGGER events_refuse_update",

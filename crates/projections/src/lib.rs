@@ -40,7 +40,8 @@ pub trait Projection: Send + Sync + std::fmt::Debug {
     fn name(&self) -> &'static str;
 
     /// The tables this projection writes and nothing else does: what a rebuild makes afresh
-    /// and switches over.
+    /// and switches over. [`Projection::apply`] reads no other table: a rebuild on
+    /// PostgreSQL applies history in a scratch database that holds only these.
     fn tables(&self) -> &'static [&'static str] {
         &[]
     }

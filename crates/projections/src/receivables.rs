@@ -44,20 +44,17 @@ const NAMES_PER_QUERY: usize = 500;
 #[derive(Debug, Clone, Copy)]
 pub struct Receivables;
 
+/// The invoice and one of its runs (none when it owes nothing): what [`load`] reads.
 #[derive(Debug, sqlx::FromRow)]
-struct InvoiceRow {
+struct InvoiceRunRow {
     customer_id: String,
     currency: String,
     issued_on: String,
     due_on: String,
     through_position: i64,
-}
-
-#[derive(Debug, sqlx::FromRow)]
-struct BalanceRow {
-    from_on: String,
-    until_on: String,
-    outstanding_sen: i64,
+    from_on: Option<String>,
+    until_on: Option<String>,
+    outstanding_sen: Option<i64>,
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -84,42 +81,41 @@ fn customer(text: &str) -> Result<CustomerId, ProjectionError> {
     text.parse().map_err(|_| corrupt("customer id", text))
 }
 
-/// The invoice as kept, and the position of the last event applied to it.
+/// The invoice as kept, and the position of the last event applied to it: one statement,
+/// since a rebuild runs it for every payment and note.
 async fn load(
     tx: &mut ReadTx,
     invoice_id: &str,
 ) -> Result<Option<(Receivable, i64)>, ProjectionError> {
-    let invoice: Option<InvoiceRow> = on_tx!(tx, conn => sqlx::query_as(
-        "SELECT customer_id, currency, issued_on, due_on, through_position \
-         FROM receivable_invoices WHERE invoice_id = $1",
-    )
-    .bind(invoice_id)
-    .fetch_optional(conn)
-    .await)?;
-    let Some(invoice) = invoice else {
-        return Ok(None);
-    };
-    let rows: Vec<BalanceRow> = on_tx!(tx, conn => sqlx::query_as(
-        "SELECT from_on, until_on, outstanding_sen FROM receivable_balances \
-         WHERE invoice_id = $1",
+    let rows: Vec<InvoiceRunRow> = on_tx!(tx, conn => sqlx::query_as(
+        "SELECT i.customer_id, i.currency, i.issued_on, i.due_on, i.through_position, \
+         b.from_on, b.until_on, b.outstanding_sen \
+         FROM receivable_invoices i LEFT JOIN receivable_balances b ON b.invoice_id = i.invoice_id \
+         WHERE i.invoice_id = $1",
     )
     .bind(invoice_id)
     .fetch_all(conn)
     .await)?;
+    let Some(invoice) = rows.first() else {
+        return Ok(None);
+    };
     let currency = currency(&invoice.currency)?;
-    let periods = rows
-        .iter()
-        .map(|row| {
-            Ok(OwedPeriod {
-                from: day(&row.from_on)?,
-                until: match row.until_on.as_str() {
-                    OPEN_END => None,
-                    until => Some(day(until)?),
-                },
-                outstanding: Money::from_sen(row.outstanding_sen, currency),
-            })
-        })
-        .collect::<Result<Vec<_>, ProjectionError>>()?;
+    let mut periods = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let (Some(from_on), Some(until_on), Some(outstanding_sen)) =
+            (&row.from_on, &row.until_on, row.outstanding_sen)
+        else {
+            continue;
+        };
+        periods.push(OwedPeriod {
+            from: day(from_on)?,
+            until: match until_on.as_str() {
+                OPEN_END => None,
+                until => Some(day(until)?),
+            },
+            outstanding: Money::from_sen(outstanding_sen, currency),
+        });
+    }
     let id: InvoiceId = invoice_id
         .parse()
         .map_err(|_| corrupt("invoice id", invoice_id))?;
@@ -135,7 +131,8 @@ async fn load(
     Ok(Some((receivable, invoice.through_position)))
 }
 
-/// Writes the invoice and replaces its runs: an invoice has a handful, one per change.
+/// Writes the invoice and replaces its runs (an invoice has a handful, one per change) with
+/// one statement each way.
 async fn save(
     tx: &mut ReadTx,
     receivable: &Receivable,
@@ -163,25 +160,35 @@ async fn save(
         .execute(conn)
         .await
         .map(drop))?;
-    for period in receivable.periods() {
-        let until_on = period
-            .until
-            .map_or(OPEN_END.to_owned(), |until| until.to_string());
-        on_tx!(tx, conn => sqlx::query(
-            "INSERT INTO receivable_balances (invoice_id, from_on, until_on, customer_id, \
-             currency, due_on, outstanding_sen) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&invoice_id)
-        .bind(period.from.to_string())
-        .bind(&until_on)
-        .bind(&customer_id)
-        .bind(receivable.currency.as_str())
-        .bind(&due_on)
-        .bind(sen(period.outstanding)?)
-        .execute(conn)
-        .await
-        .map(drop))?;
+    let runs = receivable
+        .periods()
+        .iter()
+        .map(|period| {
+            let until_on = period
+                .until
+                .map_or(OPEN_END.to_owned(), |until| until.to_string());
+            Ok((period.from.to_string(), until_on, sen(period.outstanding)?))
+        })
+        .collect::<Result<Vec<_>, ProjectionError>>()?;
+    if runs.is_empty() {
+        return Ok(());
     }
+    on_tx!(tx, conn => {
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO receivable_balances (invoice_id, from_on, until_on, customer_id, \
+             currency, due_on, outstanding_sen) ",
+        );
+        insert.push_values(&runs, |mut row, (from_on, until_on, outstanding_sen)| {
+            row.push_bind(&invoice_id)
+                .push_bind(from_on)
+                .push_bind(until_on)
+                .push_bind(&customer_id)
+                .push_bind(receivable.currency.as_str())
+                .push_bind(&due_on)
+                .push_bind(*outstanding_sen);
+        });
+        insert.build().execute(conn).await.map(drop)
+    })?;
     Ok(())
 }
 

@@ -158,7 +158,7 @@ impl Bench {
         db.migrate().await.unwrap();
         let create = match backend {
             Backend::Postgres => {
-                "CREATE TABLE raw_bench (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload JSONB NOT NULL)"
+                "CREATE TABLE raw_bench (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, payload JSON NOT NULL)"
             }
             Backend::Sqlite => {
                 "CREATE TABLE raw_bench (id INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL)"
@@ -209,7 +209,7 @@ impl Bench {
         match &self.db {
             Database::Postgres(pool) => {
                 let mut tx = pool.begin().await.unwrap();
-                sqlx::query("INSERT INTO raw_bench (payload) VALUES ($1::jsonb)")
+                sqlx::query("INSERT INTO raw_bench (payload) VALUES ($1::json)")
                     .bind(&self.raw_payload)
                     .execute(&mut *tx)
                     .await

@@ -68,6 +68,19 @@ impl Database {
         }
     }
 
+    /// A private SQLite database in this process's memory with every migration applied,
+    /// gone when the pool is closed: scratch space for work that writes many small rows
+    /// before anyone may read them (a read model's rebuild).
+    pub async fn in_memory_sqlite() -> Result<SqlitePool, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?
+            .journal_mode(SqliteJournalMode::Memory)
+            .synchronous(SqliteSynchronous::Off);
+        // Each in-memory connection is a database of its own.
+        let pool = one_kept_sqlite_connection(options).await?;
+        SQLITE_MIGRATIONS.run(&pool).await?;
+        Ok(pool)
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             Self::Postgres(_) => Backend::Postgres,
@@ -118,6 +131,20 @@ impl Database {
             }
         }
     }
+}
+
+/// A pool of one SQLite connection, never closed while the pool lives: what holds something
+/// that belongs to its connection, a TEMP table or an in-memory database.
+pub async fn one_kept_sqlite_connection(
+    options: SqliteConnectOptions,
+) -> Result<SqlitePool, sqlx::Error> {
+    SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .connect_with(options)
+        .await
 }
 
 /// Runs the same code on whichever pool writes to the database: one body, type-checked once

@@ -20,7 +20,7 @@ pub mod testing;
 
 use async_trait::async_trait;
 
-pub use database::{Backend, Database};
+pub use database::{Backend, Database, one_kept_sqlite_connection};
 pub use error::StoreError;
 pub use event::{
     Append, Committed, Cursor, FeedFilter, FeedPage, Idempotency, IdempotencyRecord, Metadata,

@@ -226,9 +226,9 @@ async fn a_row_altered_by_hand_breaks_the_chain_at_its_version(app: TestApp) {
     let (unguard, tamper, unreadable) = match db.backend() {
         niaga_store::Backend::Postgres => (
             "ALTER TABLE events DISABLE TRIGGER USER",
-            "UPDATE events SET payload = jsonb_set(payload, '{name}', '\"Someone Else\"') \
+            "UPDATE events SET payload = jsonb_set(payload::jsonb, '{name}', '\"Someone Else\"')::json \
              WHERE version = 2",
-            "UPDATE events SET payload = jsonb_set(payload, '{kind}', '\"robot\"') \
+            "UPDATE events SET payload = jsonb_set(payload::jsonb, '{kind}', '\"robot\"')::json \
              WHERE version = 2",
         ),
         niaga_store::Backend::Sqlite => (

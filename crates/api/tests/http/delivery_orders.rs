@@ -374,6 +374,7 @@ async fn a_delivery_order_from_an_invoice_is_signed_once_through_its_link(app: T
         "Acme Timbang Sdn. Bhd."
     );
     assert!(listed["items"][0]["signed_at"].is_string());
+    crate::rebuilds::assert_read_models_rebuild_identically(&app).await;
 }
 
 async fn used_expired_revoked_and_unknown_links_get_the_same_bland_page(app: TestApp) {

@@ -19,6 +19,7 @@ mod openapi;
 mod pdfs;
 mod pipeline;
 mod purchasing;
+mod rebuilds;
 mod receivables;
 mod rentals;
 mod sales;

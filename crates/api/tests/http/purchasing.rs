@@ -385,6 +385,7 @@ async fn a_purchase_order_received_in_three_partial_deliveries_shows_its_varianc
             }
         ])
     );
+    crate::rebuilds::assert_read_models_rebuild_identically(&app).await;
 }
 
 async fn a_supplier_with_its_own_tolerance_has_its_deliveries_judged_against_it(app: TestApp) {

@@ -388,6 +388,7 @@ async fn a_late_rental_is_charged_once_per_unit_and_day_and_billed_apart(app: Te
     )
     .await;
     assert_eq!(overdue, json!([]));
+    crate::rebuilds::assert_read_models_rebuild_identically(&app).await;
 }
 
 async fn a_unit_on_rental_is_neither_retired_nor_free(app: TestApp) {

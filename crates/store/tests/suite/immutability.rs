@@ -79,8 +79,8 @@ async fn tampering_is_found_at_the_altered_version(db: Database) {
     };
     let (json_payload, json_meta, later) = match db.backend() {
         niaga_store::Backend::Postgres => (
-            "payload = '{\"amount\": 1000000}'::jsonb",
-            "metadata = jsonb_set(metadata, '{actor}', '\"user:someone-else\"')",
+            "payload = '{\"amount\": 1000000}'::json",
+            "metadata = jsonb_set(metadata::jsonb, '{actor}', '\"user:someone-else\"')::json",
             "recorded_at = recorded_at + interval '1 second'",
         ),
         niaga_store::Backend::Sqlite => (

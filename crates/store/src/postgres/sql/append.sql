@@ -6,7 +6,7 @@
 INSERT INTO events (event_id, stream_type, stream_id, version, event_type, schema_version,
                     payload, metadata, recorded_at, hash)
 SELECT e.event_id, $1, $2, e.version, e.event_type, e.schema_version,
-       e.payload::jsonb, $9::jsonb, $10, e.hash
+       e.payload::json, $9::json, $10, e.hash
 FROM UNNEST($3::uuid[], $4::bigint[], $5::text[], $6::int[], $7::text[], $8::text[])
      AS e(event_id, version, event_type, schema_version, payload, hash)
 WHERE $11::bigint = 0
