@@ -97,6 +97,10 @@ impl Projection for CustomerLedger {
         &[Invoice::STREAM_TYPE]
     }
 
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        Some(crate::BALANCE_EVENTS)
+    }
+
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
         if event.stream.stream_type != Invoice::STREAM_TYPE {
             return Ok(());

@@ -50,10 +50,54 @@ pub trait Projection: Send + Sync + std::fmt::Debug {
     /// a rebuild read only these from the feed: the rest never leaves the database.
     fn stream_types(&self) -> &'static [&'static str];
 
+    /// The event types it applies, when it applies only some of its aggregates' events: the
+    /// others never leave the database (a ledger that starts at an invoice's issue does not
+    /// read its 15 KB drafts). `None`: every event of its aggregates. A type left out here is
+    /// never seen by [`Projection::apply`], so the list and `apply` are kept side by side.
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+
     /// Applies one event of its aggregates to the read model. Events of other types are
     /// ignored.
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError>;
 }
+
+/// The part of the feed a projection reads: its aggregates' streams, and of those the event
+/// types it applies.
+pub(crate) struct FeedInterest {
+    stream_types: &'static [&'static str],
+    event_types: Option<Vec<String>>,
+}
+
+impl FeedInterest {
+    pub(crate) fn of(projection: &dyn Projection) -> Self {
+        Self {
+            stream_types: projection.stream_types(),
+            event_types: projection
+                .event_types()
+                .map(|types| types.iter().map(|&t| t.to_owned()).collect()),
+        }
+    }
+
+    pub(crate) fn filter(&self) -> niaga_store::FeedFilter<'_> {
+        niaga_store::FeedFilter {
+            event_types: self.event_types.as_deref(),
+            stream_types: Some(self.stream_types),
+        }
+    }
+}
+
+/// The invoice events that move what a customer owes, the only ones the customer ledger and
+/// the receivables apply ([`Projection::event_types`]).
+pub(crate) const BALANCE_EVENTS: &[&str] = &[
+    "InvoiceIssued",
+    "PaymentRecorded",
+    "CreditNoteIssued",
+    "DebitNoteIssued",
+    "RefundNoteIssued",
+    "InvoiceCancelled",
+];
 
 /// A read model's amount in whole sen. Documents' figures are rounded to the sen, so this
 /// only fails on a corrupt event.

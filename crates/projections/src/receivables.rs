@@ -206,6 +206,10 @@ impl Projection for Receivables {
         &[Invoice::STREAM_TYPE]
     }
 
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        Some(crate::BALANCE_EVENTS)
+    }
+
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
         if event.stream.stream_type != Invoice::STREAM_TYPE {
             return Ok(());

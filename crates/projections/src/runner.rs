@@ -3,12 +3,12 @@
 
 use std::{sync::Arc, time::Duration};
 
-use niaga_store::{Database, EventStore, FeedFilter};
+use niaga_store::{Database, EventStore};
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::Notify;
 use tracing::{info, instrument, warn};
 
-use crate::{Projection, ProjectionError, ReadTx, checkpoint};
+use crate::{FeedInterest, Projection, ProjectionError, ReadTx, checkpoint};
 
 /// Events read and applied per transaction.
 pub(crate) const BATCH: u32 = 500;
@@ -24,7 +24,8 @@ pub async fn catch_up(
     db: &Database,
     store: &dyn EventStore,
 ) -> Result<u64, ProjectionError> {
-    let filter = FeedFilter::stream_types(projection.stream_types());
+    let interest = FeedInterest::of(projection);
+    let filter = interest.filter();
     let mut cursor = checkpoint::load(db, projection.name()).await?;
     let mut applied = 0;
     loop {

@@ -25,7 +25,7 @@ use niaga_store::{Cursor, Database, EventStore, FeedFilter};
 use sqlx::{Executor, PgPool, Postgres, SqlitePool};
 
 use crate::{
-    Projection, ProjectionError, ReadTx, checkpoint,
+    FeedInterest, Projection, ProjectionError, ReadTx, checkpoint,
     runner::{BATCH, apply_batch},
 };
 
@@ -62,7 +62,8 @@ pub async fn rebuild(
     let head = checkpoint::head(db).await?;
     let shadow = Shadow::prepare(db, tables).await?;
     let store = db.event_store();
-    let filter = FeedFilter::stream_types(projection.stream_types());
+    let interest = FeedInterest::of(projection);
+    let filter = interest.filter();
     let mut cursor = Cursor::START;
     let mut applied = 0;
     // Catch up outside the switch-over, a batch per transaction, so that the lock the
