@@ -23,6 +23,35 @@ if ! command -v pdftotext >/dev/null 2>&1; then
     { apt-get update >/dev/null && apt-get install -y --no-install-recommends poppler-utils >/dev/null; }
 fi
 
+# The document store's tests run on S3 too, against moto_server (an S3 stand-in from PyPI,
+# in memory) in a virtualenv at .venv (git-ignored), installed on first use. This script
+# starts it on a free port and hands its URL to the tests in NIAGA_TEST_S3; if it cannot, it
+# says so and the S3 tests fail naming NIAGA_TEST_S3 (a bare `cargo test`, with the variable
+# unset, skips them with a notice instead).
+if [ ! -x .venv/bin/moto_server ]; then
+  echo "installing moto[server] into .venv for the S3 document store tests"
+  { python3 -m venv .venv && .venv/bin/pip install -q 'moto[server]'; } ||
+    echo "cannot install moto[server] into .venv" >&2
+fi
+export NIAGA_TEST_S3="unavailable: scripts/test.sh could not start .venv/bin/moto_server"
+if [ -x .venv/bin/moto_server ]; then
+  moto_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  .venv/bin/moto_server -H 127.0.0.1 -p "$moto_port" >"${TMPDIR:-/tmp}/niaga_moto_server.log" 2>&1 &
+  moto_pid=$!
+  trap 'kill "$moto_pid" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 60); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$moto_port") 2>/dev/null; then
+      export NIAGA_TEST_S3="http://127.0.0.1:$moto_port"
+      break
+    fi
+    sleep 0.5
+  done
+fi
+echo "S3 stand-in for the document store tests: $NIAGA_TEST_S3"
+# Throwaway keys: moto accepts any, and real ones never reach a test.
+export AWS_ACCESS_KEY_ID=niaga-test AWS_SECRET_ACCESS_KEY=niaga-test
+unset AWS_SESSION_TOKEN AWS_PROFILE
+
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   echo "starting PostgreSQL"
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start

@@ -68,13 +68,16 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     let state = AppState::with_options(db.clone(), auth, options);
     // Read models follow the feed in the background, woken by every command's commit.
     let projectors = niaga_projections::runner::spawn_all(&db, state.committed());
-    // Every issued document gets its PDF, kept and recorded on its stream.
-    let pdf_issuer = crate::pdfs::spawn(&state);
+    // This instance's name in leases and job runs.
+    let instance = format!("serve-{}", uuid::Uuid::now_v7());
+    // Every issued document gets its PDF, kept and recorded on its stream; with several
+    // instances, the lease lets one of them render.
+    let pdf_issuer = crate::pdfs::spawn(&state, instance.clone());
     // Issued documents go to LHDN; with several instances, the lease lets one of them send.
     let submitter = einvoicing.map(|submitter| {
         tracing::info!("LHDN submitter on");
         submitter.spawn(
-            format!("serve-{}", uuid::Uuid::now_v7()),
+            instance.clone(),
             state.committed().clone(),
             Duration::from_secs(3),
         )
@@ -87,7 +90,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
             committed: state.committed().clone(),
             late_fees,
         },
-        format!("serve-{}", uuid::Uuid::now_v7()),
+        instance.clone(),
     );
     axum::serve(
         listener,
@@ -103,6 +106,13 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     }
     for projector in projectors {
         projector.abort();
+    }
+    // Handed over now rather than when their term runs out: another instance renders and
+    // sends within its next poll.
+    for lease in [crate::pdfs::LEASE, niaga_einvoicing::LEASE] {
+        if let Err(error) = niaga_scheduler::lease::give_up(&db, lease, &instance).await {
+            tracing::warn!(%error, lease, "cannot give the lease up");
+        }
     }
     db.close().await;
     tracing::info!("stopped");

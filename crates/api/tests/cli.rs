@@ -506,6 +506,19 @@ async fn the_overdue_job_runs_under_the_late_fee_policy_file() {
     assert!(err.contains("invalid late fee policy"), "{err}");
 }
 
+/// `niaga documents verify` on the database at `url` with the data folder `data`.
+fn documents_verify(url: &str, data: &std::path::Path) -> (i32, String, String) {
+    let data = data.to_str().unwrap();
+    niaga(&[
+        "documents",
+        "verify",
+        "--database-url",
+        url,
+        "--data-dir",
+        data,
+    ])
+}
+
 /// `documents verify`: every stored object against its digest, every signature event
 /// against the image it names. A clean store passes; an object altered on disk and a signed
 /// delivery order whose named image is not stored each fail it, named.
@@ -606,17 +619,7 @@ async fn documents_verify_names_an_altered_object_and_an_unstored_signature(back
     let id = signed_with(sha(2)).await;
     db.close().await;
 
-    let data_dir = data.path().to_str().unwrap();
-    let verify = || {
-        niaga(&[
-            "documents",
-            "verify",
-            "--database-url",
-            &url,
-            "--data-dir",
-            data_dir,
-        ])
-    };
+    let verify = || documents_verify(&url, data.path());
     let (code, out, err) = verify();
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("2 documents verified, 0 problems"), "{out}");
@@ -649,6 +652,108 @@ async fn documents_verify_names_an_altered_object_and_an_unstored_signature(back
         "{out}"
     );
     assert!(out.contains("3 documents verified, 2 problems"), "{out}");
+}
+
+/// `documents verify` over issued PDFs: two invoices issued and their PDFs stored by the
+/// issuer in the data folder verify clean; one PDF's bytes altered on disk fails it, named
+/// by its document key and as the invoice's PDF, and the other is not named.
+async fn documents_verify_names_an_issued_pdf_altered_on_disk(backend: Backend) {
+    use niaga_api::{AppOptions, AppState, auth::Auth, pdfs, secret::Secret};
+    use niaga_documents::DocumentStore;
+    use niaga_domain::{
+        ids::InvoiceId,
+        invoice::{DocumentKind, DocumentNumber, Invoice, InvoiceCommand, IssueInvoice},
+        testing::sample_invoice,
+    };
+
+    let url = testing::fresh_database_url(backend).await.unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let folder = data.path().join("documents");
+    let db = Database::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let auth = Auth::new(
+        &Secret::new(vec![7; 32]),
+        std::time::Duration::from_secs(60),
+    )
+    .unwrap();
+    let options = AppOptions {
+        documents: Some(DocumentStore::local(db.clone(), &folder).unwrap()),
+        ..AppOptions::default()
+    };
+    let state = AppState::with_options(db.clone(), auth, options);
+    let (ctx, none) = (test_ctx(), CommandOptions::default());
+    let customer = CustomerId::from_uuid(Uuid::now_v7());
+    let register =
+        CustomerCommand::Register(sample_company(customer, "Acme", "C25845632020").unwrap());
+    state
+        .commands::<Customer>()
+        .execute(&customer.to_string(), &register, &ctx, &none)
+        .await
+        .unwrap();
+    for serial in [1, 2] {
+        let id = InvoiceId::from_uuid(Uuid::now_v7());
+        let number = DocumentNumber::new(DocumentKind::Invoice, 2026, serial).unwrap();
+        for command in [
+            InvoiceCommand::Draft(sample_invoice(id, customer).unwrap()),
+            InvoiceCommand::Issue(IssueInvoice { number }),
+        ] {
+            let invoices = state.commands::<Invoice>();
+            invoices
+                .execute(&id.to_string(), &command, &ctx, &none)
+                .await
+                .unwrap();
+        }
+    }
+    // The issuer reads the feed to its visible end, which on PostgreSQL waits out other
+    // tests' open transactions.
+    testing::visible(db.event_store().as_ref(), 5).await;
+    assert_eq!(
+        pdfs::catch_up(&state, "cli-test").await.unwrap(),
+        Some(2),
+        "two invoice PDFs issued"
+    );
+    let issued = state.documents().of_kind("invoice_pdf").await.unwrap();
+    db.close().await;
+
+    let verify = || documents_verify(&url, data.path());
+    let (code, out, err) = verify();
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("2 documents verified, 0 problems"), "{out}");
+
+    let (altered, intact) = (&issued[0], &issued[1]);
+    let object = folder.join(DocumentStore::object_location(&altered.sha256));
+    let mut bytes = std::fs::read(&object).unwrap();
+    // One bit of one byte, as a failing disk or a hand edit changes it.
+    let at = bytes.len() - 10;
+    bytes[at] ^= 0x01;
+    std::fs::write(&object, bytes).unwrap();
+
+    let (code, out, err) = verify();
+    assert_eq!(code, 1, "{out}{err}");
+    let key = altered.key.to_string();
+    assert!(
+        out.contains(&format!(
+            "document {key} (invoice_pdf {}",
+            altered.document_id
+        )),
+        "the object named: {out}"
+    );
+    assert!(
+        out.contains(&format!("its PDF (document {key}) is damaged")),
+        "the invoice's PDF named: {out}"
+    );
+    assert!(!out.contains(&intact.key.to_string()), "{out}");
+    assert!(out.contains("2 documents verified, 2 problems"), "{out}");
+}
+
+#[tokio::test]
+async fn sqlite_documents_verify_names_an_altered_pdf() {
+    documents_verify_names_an_issued_pdf_altered_on_disk(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_documents_verify_names_an_altered_pdf() {
+    documents_verify_names_an_issued_pdf_altered_on_disk(Backend::Postgres).await;
 }
 
 #[tokio::test]

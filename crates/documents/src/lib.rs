@@ -22,7 +22,8 @@ use std::{path::Path, sync::Arc};
 use chrono::{DateTime, NaiveDate, Utc};
 use niaga_store::Database;
 use object_store::{
-    ObjectStore, ObjectStoreExt as _, PutMode, PutOptions, PutPayload, aws::AmazonS3Builder,
+    ObjectStore, ObjectStoreExt as _, PutMode, PutOptions, PutPayload,
+    aws::{AmazonS3, AmazonS3Builder},
     local::LocalFileSystem,
 };
 use sha2::{Digest as _, Sha256};
@@ -107,19 +108,7 @@ impl DocumentStore {
 
     /// Objects in an S3-compatible bucket; credentials from the usual `AWS_*` environment.
     pub fn s3(db: Database, settings: &S3Settings) -> Result<Self, DocumentError> {
-        let mut builder = AmazonS3Builder::from_env()
-            .with_bucket_name(&settings.bucket)
-            .with_allow_http(settings.allow_http);
-        if let Some(endpoint) = &settings.endpoint {
-            // Stand-ins and most self-hosted stores address buckets by path.
-            builder = builder
-                .with_endpoint(endpoint)
-                .with_virtual_hosted_style_request(false);
-        }
-        if let Some(region) = &settings.region {
-            builder = builder.with_region(region);
-        }
-        Ok(Self::new(db, Arc::new(builder.build()?)))
+        Ok(Self::new(db, Arc::new(s3_bucket(settings)?)))
     }
 
     /// Objects in memory, gone when the process ends: for tests.
@@ -335,6 +324,23 @@ impl DocumentStore {
     pub fn object_location(sha256: &str) -> String {
         key::object_path(sha256).to_string()
     }
+}
+
+/// A client of the bucket `settings` name.
+fn s3_bucket(settings: &S3Settings) -> Result<AmazonS3, DocumentError> {
+    let mut builder = AmazonS3Builder::from_env()
+        .with_bucket_name(&settings.bucket)
+        .with_allow_http(settings.allow_http);
+    if let Some(endpoint) = &settings.endpoint {
+        // Stand-ins and most self-hosted stores address buckets by path.
+        builder = builder
+            .with_endpoint(endpoint)
+            .with_virtual_hosted_style_request(false);
+    }
+    if let Some(region) = &settings.region {
+        builder = builder.with_region(region);
+    }
+    Ok(builder.build()?)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Domain values as the PDF crate's plain data: the customer as a party, priced lines and
 //! totals.
 
+use chrono::{DateTime, Utc};
 use niaga_domain::{
     billing::{Line, Totals},
     customer::Customer,
@@ -8,20 +9,19 @@ use niaga_domain::{
     values::Address,
 };
 
-use super::PdfIssueError;
+use super::{PdfIssueError, issue::state_as_of};
 use crate::app::AppState;
 
-/// The customer as the document addresses them, as registered now.
+/// The customer as the document addresses them: as registered at `issued_at`, when the
+/// document was issued. A customer renamed or moved since keeps their old name and address
+/// on it, as on the paper they were sent, and rendering it again gives the same bytes.
 pub(crate) async fn party(
     state: &AppState,
     customer_id: CustomerId,
+    issued_at: DateTime<Utc>,
 ) -> Result<niaga_pdf::Party, PdfIssueError> {
-    let loaded = state
-        .commands::<Customer>()
-        .load(&customer_id.to_string())
-        .await
-        .map_err(|e| PdfIssueError::Record(e.to_string()))?;
-    let Some(customer) = loaded.as_ref().and_then(|(c, _)| c.registered()) else {
+    let customer: Customer = state_as_of(state, &customer_id.to_string(), issued_at).await?;
+    let Some(customer) = customer.registered() else {
         return Err(PdfIssueError::Corrupt(format!(
             "customer {customer_id} is not registered"
         )));

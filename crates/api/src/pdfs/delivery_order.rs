@@ -80,7 +80,9 @@ async fn document(
         },
         created_on: r.created_on,
         source: source_label(state, r.source).await?,
-        customer: convert::party(state, r.customer_id).await?,
+        // As at its creation, on the copy shown for signature and the signed one alike, so
+        // the shown copy of a version is the same bytes whenever its link is opened.
+        customer: convert::party(state, r.customer_id, r.created_at).await?,
         delivery_address: convert::address_lines(&r.delivery_address),
         dispatch,
         lines: r

@@ -15,6 +15,8 @@ pub enum PdfIssueError {
     Store(#[from] StoreError),
     #[error("checkpoint: {0}")]
     Checkpoint(#[from] niaga_projections::ProjectionError),
+    #[error("lease: {0}")]
+    Lease(#[from] sqlx::Error),
     /// Recording the PDF on its document's stream failed.
     #[error("recording the PDF: {0}")]
     Record(String),

@@ -2,11 +2,11 @@
 //! document's stream once. Both steps find what an earlier attempt did, so a retry, a
 //! replay of the feed or a second instance issues nothing twice.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use niaga_documents::{DocumentError, DocumentKey, NewDocument};
 use niaga_domain::{Actor, Aggregate, Ctx, DomainEvent, PdfIssued, PdfKind, values::Sha256Hex};
 use niaga_pdf::{Letterhead, PdfError};
-use niaga_store::{CommandOptions, RecordedEvent, StreamRef, decode};
+use niaga_store::{CommandOptions, RecordedEvent, StreamRef, audit::history_at, decode};
 use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
@@ -137,13 +137,38 @@ pub(crate) async fn state_at<A: Aggregate>(
     stream_id: &str,
     version: u64,
 ) -> Result<A, PdfIssueError> {
-    let events = state
-        .event_store()
-        .read_stream(&StreamRef::new(A::STREAM_TYPE, stream_id), 0)
-        .await?;
-    let mut folded = A::default();
-    for recorded in events.iter().take_while(|e| e.version <= version) {
-        folded = folded.evolve(&decoded::<A::Event>(recorded)?);
-    }
-    Ok(folded)
+    let (_, events) = read::<A>(state, stream_id).await?;
+    let cut = events.partition_point(|e| e.version <= version);
+    fold(&events[..cut])
+}
+
+/// The state of a stream as it stood at the instant `at`, as the auditor's as-of view shows
+/// it (`GET /audit/streams/…?as_of=`): its longest history recorded by then. At least its
+/// first event, though: a document names a record that existed when it was issued, and
+/// instances' clocks may differ by a little, so a record created a moment "after" (by
+/// another instance's clock) is taken as it was created rather than as missing.
+pub(crate) async fn state_as_of<A: Aggregate>(
+    state: &AppState,
+    stream_id: &str,
+    at: DateTime<Utc>,
+) -> Result<A, PdfIssueError> {
+    let (stream, events) = read::<A>(state, stream_id).await?;
+    let cut = history_at(&stream, &events, at).events.len().max(1);
+    fold(&events[..cut.min(events.len())])
+}
+
+/// Every event of `A`'s stream `stream_id`, in version order.
+async fn read<A: Aggregate>(
+    state: &AppState,
+    stream_id: &str,
+) -> Result<(StreamRef, Vec<RecordedEvent>), PdfIssueError> {
+    let stream = StreamRef::new(A::STREAM_TYPE, stream_id);
+    let events = state.event_store().read_stream(&stream, 0).await?;
+    Ok((stream, events))
+}
+
+fn fold<A: Aggregate>(history: &[RecordedEvent]) -> Result<A, PdfIssueError> {
+    history.iter().try_fold(A::default(), |folded, recorded| {
+        Ok(folded.evolve(&decoded::<A::Event>(recorded)?))
+    })
 }

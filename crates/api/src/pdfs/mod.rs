@@ -15,6 +15,12 @@
 //!
 //! The renders run where the API runs (in `serve`), a page at a time; a failing event is
 //! retried with growing pauses and shown in the checkpoint, never skipped.
+//!
+//! **One instance at a time**: the scheduler's lease ([`LEASE`]), taken before every page,
+//! lets one of several `serve` processes on a database render, so the others do not spend
+//! CPU on PDFs that are then stored and recorded by someone else. The lease is not what
+//! keeps a PDF from being issued twice (the keys above do): a holder that stalls past the
+//! lease's term and carries on beside the next one still appends nothing twice.
 
 mod convert;
 pub(crate) mod delivery_order;
@@ -28,11 +34,13 @@ mod verify;
 
 use std::time::Duration;
 
+use chrono::Utc;
 use niaga_domain::{
     Aggregate as _, delivery_order::DeliveryOrder, invoice::Invoice, quotation::Quotation,
     rental::Rental,
 };
 use niaga_projections::{ReadTx, checkpoint};
+use niaga_scheduler::lease;
 use niaga_store::{FeedFilter, RecordedEvent};
 use tracing::{instrument, warn};
 
@@ -44,6 +52,8 @@ pub use verify::verify_recorded;
 
 /// The issuer's checkpoint name (shown with the projections' on the admin screen).
 pub const NAME: &str = "pdf_issuer";
+/// The issuer's lease (`job_leases`): one instance renders at a time.
+pub const LEASE: &str = "pdf-issuer";
 /// The streams whose events issue documents.
 const STREAM_TYPES: &[&str] = &[
     Invoice::STREAM_TYPE,
@@ -56,16 +66,21 @@ const BATCH: u32 = 50;
 const POLL: Duration = Duration::from_secs(1);
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
-/// Issues the PDFs of every event after the checkpoint; how many PDF events it appended.
+/// Issues the PDFs of every event after the checkpoint as `holder` (this instance's name in
+/// leases), as long as it holds the issuer's lease; how many PDF events it appended, or
+/// `None` when another instance holds the lease.
 #[instrument(skip_all, fields(issuer = NAME))]
-pub async fn catch_up(state: &AppState) -> Result<u64, PdfIssueError> {
+pub async fn catch_up(state: &AppState, holder: &str) -> Result<Option<u64>, PdfIssueError> {
+    if !holds_lease(state, holder).await? {
+        return Ok(None);
+    }
     let filter = FeedFilter::stream_types(STREAM_TYPES);
     let mut cursor = checkpoint::load(state.db(), NAME).await?;
     let mut appended = 0;
     loop {
         let page = state.event_store().read_feed(cursor, BATCH, filter).await?;
         if page.next == cursor {
-            return Ok(appended);
+            return Ok(Some(appended));
         }
         for event in &page.events {
             if issue_for(state, event).await? {
@@ -81,7 +96,19 @@ pub async fn catch_up(state: &AppState) -> Result<u64, PdfIssueError> {
             .await
             .map_err(niaga_projections::ProjectionError::from)?;
         cursor = page.next;
+        // Renewed every page, so a long catch-up keeps it; lost (this instance stalled past
+        // its term), the new holder goes on from the checkpoint.
+        if !holds_lease(state, holder).await? {
+            return Ok(Some(appended));
+        }
     }
+}
+
+/// Takes or renews the issuer's lease for `holder`; whether it holds it now. Wall-clock
+/// time, not the business clock (which tests move): a crashed holder's lease must run out
+/// in real time.
+async fn holds_lease(state: &AppState, holder: &str) -> Result<bool, PdfIssueError> {
+    Ok(lease::take(state.db(), LEASE, holder, Utc::now()).await?)
 }
 
 /// The PDF an event issues, if any; whether a PDF event was appended.
@@ -96,16 +123,17 @@ async fn issue_for(state: &AppState, event: &RecordedEvent) -> Result<bool, PdfI
     }
 }
 
-/// Runs the issuer until the task is dropped: catches up, then waits for an append in this
-/// process or the poll interval. A failure is retried with growing pauses and recorded in
-/// the checkpoint.
-pub async fn run(state: AppState) {
+/// Runs the issuer as `holder` until the task is dropped: catches up while it holds the
+/// lease, then waits for an append in this process or the poll interval (an instance
+/// without the lease tries again then, and takes over once the holder's lease expires). A
+/// failure is retried with growing pauses and recorded in the checkpoint.
+pub async fn run(state: AppState, holder: String) {
     let mut backoff = Duration::from_millis(500);
     loop {
         let notified = state.committed().notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        match catch_up(&state).await {
+        match catch_up(&state, &holder).await {
             Ok(_) => {
                 backoff = Duration::from_millis(500);
                 tokio::select! {
@@ -123,7 +151,7 @@ pub async fn run(state: AppState) {
     }
 }
 
-/// Starts the issuer in the background.
-pub fn spawn(state: &AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(run(state.clone()))
+/// Starts the issuer in the background as `holder`.
+pub fn spawn(state: &AppState, holder: String) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(run(state.clone(), holder))
 }

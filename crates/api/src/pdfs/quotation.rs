@@ -46,7 +46,7 @@ pub(crate) async fn on_event(
         },
         sent_on: sent.sent_on,
         valid_until: sent.valid_until,
-        customer: convert::party(state, q.customer_id).await?,
+        customer: convert::party(state, q.customer_id, sent.sent_at).await?,
         attention: Some(sent.to.name.as_str().to_owned()),
         currency: q.currency.as_str().to_owned(),
         lines: convert::lines(&sent.lines),

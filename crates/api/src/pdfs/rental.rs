@@ -57,7 +57,7 @@ pub(crate) async fn on_event(
             at: returned.recorded_at,
         },
         returned_on: returned.on,
-        customer: convert::party(state, r.customer_id).await?,
+        customer: convert::party(state, r.customer_id, returned.recorded_at).await?,
         currency: r.currency.as_str().to_owned(),
         units: vec![ReturnedUnit {
             description: unit.unit.label(),

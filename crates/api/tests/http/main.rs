@@ -16,6 +16,7 @@ mod events;
 mod health;
 mod lhdn;
 mod openapi;
+mod pdf_issuer;
 mod pdfs;
 mod pipeline;
 mod purchasing;

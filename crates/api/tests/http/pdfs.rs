@@ -6,7 +6,7 @@ use std::process::Command;
 
 use axum::http::{Method, StatusCode};
 use chrono::{Datelike as _, Utc};
-use niaga_api::{auth::Role, pdfs};
+use niaga_api::{AppState, auth::Role, pdfs};
 use niaga_domain::{
     Actor, Ctx,
     invoice::{Invoice, InvoiceCommand, RecordLhdnValidation},
@@ -77,19 +77,65 @@ fn pages(pdf: &[u8]) -> u32 {
         .unwrap()
 }
 
+/// The test instance's name in the issuer's lease.
+pub const ISSUER: &str = "test-instance";
+
 /// Runs the PDF issuer until it has appended `expected` PDF events. On PostgreSQL the feed
 /// shows a commit once no older transaction is in flight anywhere on the server (the
 /// gap-safe read), so a command's events may take a moment to reach the issuer.
 pub async fn issue_pdfs(app: &TestApp, expected: u64) {
+    issue_pdfs_as(&app.state, ISSUER, expected).await;
+}
+
+/// [`issue_pdfs`] by the instance `state` named `holder` in the issuer's lease.
+pub async fn issue_pdfs_as(state: &AppState, holder: &str, expected: u64) {
     let mut appended = 0;
     for _ in 0..250 {
-        appended += pdfs::catch_up(&app.state).await.unwrap();
+        appended += pdfs::catch_up(state, holder)
+            .await
+            .unwrap()
+            .expect("the issuer's lease, which no other instance holds");
         if appended >= expected {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     assert_eq!(appended, expected, "PDF events appended");
+}
+
+/// Moves the issuer's checkpoint back to the start of the feed.
+pub async fn rewind_the_issuer(state: &AppState) {
+    let mut tx = ReadTx::begin(state.db()).await.unwrap();
+    checkpoint::advance(&mut tx, pdfs::NAME, Cursor::START)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// Records LHDN's validation of the invoice `id` (or of its note) under `document_uuid`,
+/// with the long id `LONG<document_uuid>`, as the submitter does when LHDN answers.
+pub async fn lhdn_validates(
+    app: &TestApp,
+    id: &str,
+    note_id: Option<niaga_domain::ids::NoteId>,
+    document_uuid: &str,
+) {
+    let ctx = Ctx::new(
+        Utc::now(),
+        Actor::System("test".into()),
+        uuid::Uuid::now_v7(),
+    );
+    let validation = InvoiceCommand::RecordLhdnValidation(RecordLhdnValidation {
+        note_id,
+        document_uuid: document_uuid.into(),
+        long_id: format!("LONG{document_uuid}"),
+        validated_at: Utc::now(),
+    });
+    app.state
+        .commands::<Invoice>()
+        .execute(id, &validation, &ctx, &CommandOptions::default())
+        .await
+        .unwrap();
 }
 
 #[track_caller]
@@ -103,11 +149,11 @@ fn succeeded(response: &TestResponse) -> Value {
     response.json()
 }
 
-async fn post(app: &TestApp, path: &str, body: &Value, role: Role) -> Value {
+pub async fn post(app: &TestApp, path: &str, body: &Value, role: Role) -> Value {
     succeeded(&send_as(app, Method::POST, path, body, role, &[]).await)
 }
 
-async fn get(app: &TestApp, path: &str) -> Value {
+pub async fn get(app: &TestApp, path: &str) -> Value {
     succeeded(&app.get(path, Some(Role::Sales)).await)
 }
 
@@ -122,7 +168,7 @@ fn lines() -> Value {
 }
 
 /// An issued invoice for a new customer: (its id, its number).
-async fn issued_invoice(app: &TestApp) -> (String, String) {
+pub async fn issued_invoice(app: &TestApp) -> (String, String) {
     let customer = register(app).await;
     let body = json!({ "customer_id": customer, "lines": lines(), "payment_terms_days": 30 });
     let id = post(app, "/invoices", &body, Role::Finance).await["id"]
@@ -140,7 +186,7 @@ async fn issued_invoice(app: &TestApp) -> (String, String) {
 }
 
 /// The PDF behind a view's `documents[i]`, fetched as staff, checked against its digest.
-async fn fetch(app: &TestApp, link: &Value) -> (Vec<u8>, TestResponse) {
+pub async fn fetch(app: &TestApp, link: &Value) -> (Vec<u8>, TestResponse) {
     let response = app
         .get(link["href"].as_str().unwrap(), Some(Role::Finance))
         .await;
@@ -153,7 +199,7 @@ async fn fetch(app: &TestApp, link: &Value) -> (Vec<u8>, TestResponse) {
 }
 
 /// The payloads of the stream's events of `event_type`.
-async fn history(app: &TestApp, stream_type: &str, id: &str, event_type: &str) -> Vec<Value> {
+pub async fn history(app: &TestApp, stream_type: &str, id: &str, event_type: &str) -> Vec<Value> {
     app.state
         .event_store()
         .read_stream(&StreamRef::new(stream_type, id), 0)
@@ -207,22 +253,7 @@ async fn an_issued_invoice_has_its_pdf_in_its_history_kept_seven_years(app: Test
     assert_eq!(pages(&pdf), 1);
 
     // LHDN validates it: a new version of the PDF, with the QR code's link and the UUID.
-    let ctx = Ctx::new(
-        Utc::now(),
-        Actor::System("test".into()),
-        uuid::Uuid::now_v7(),
-    );
-    let validation = InvoiceCommand::RecordLhdnValidation(RecordLhdnValidation {
-        note_id: None,
-        document_uuid: "F9D425P6DS7D8IU7XW1P4T3H10".into(),
-        long_id: "LIJAF97HJJKH8298KHADH09908570FDKK9S2LSIUHB377373".into(),
-        validated_at: Utc::now(),
-    });
-    app.state
-        .commands::<Invoice>()
-        .execute(&id, &validation, &ctx, &CommandOptions::default())
-        .await
-        .unwrap();
+    lhdn_validates(&app, &id, None, "F9D425P6DS7D8IU7XW1P4T3H10").await;
     issue_pdfs(&app, 1).await;
     let view = get(&app, &format!("/invoices/{id}")).await;
     let documents = view["documents"].as_array().unwrap();
@@ -230,7 +261,7 @@ async fn an_issued_invoice_has_its_pdf_in_its_history_kept_seven_years(app: Test
     assert!(documents[1]["version"].as_u64() > documents[0]["version"].as_u64());
     let (validated, _) = fetch(&app, &documents[1]).await;
     let text = pdf_text(&validated);
-    let url = "https://myinvois.hasil.gov.my/F9D425P6DS7D8IU7XW1P4T3H10/share/LIJAF97HJJKH8298KHADH09908570FDKK9S2LSIUHB377373";
+    let url = "https://myinvois.hasil.gov.my/F9D425P6DS7D8IU7XW1P4T3H10/share/LONGF9D425P6DS7D8IU7XW1P4T3H10";
     assert!(text.contains(url), "the validation link as text: {text}");
     assert!(text.contains("F9D425P6DS7D8IU7XW1P4T3H10"));
     assert!(
@@ -251,13 +282,9 @@ async fn an_issued_invoice_has_its_pdf_in_its_history_kept_seven_years(app: Test
         }
     };
     let before = version(&app).await;
-    assert_eq!(pdfs::catch_up(&app.state).await.unwrap(), 0);
-    let mut tx = ReadTx::begin(app.state.db()).await.unwrap();
-    checkpoint::advance(&mut tx, pdfs::NAME, Cursor::START)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    assert_eq!(pdfs::catch_up(&app.state).await.unwrap(), 0);
+    assert_eq!(pdfs::catch_up(&app.state, ISSUER).await.unwrap(), Some(0));
+    rewind_the_issuer(&app.state).await;
+    assert_eq!(pdfs::catch_up(&app.state, ISSUER).await.unwrap(), Some(0));
     assert_eq!(version(&app).await, before);
     assert_eq!(
         history(&app, "invoice", &id, "InvoicePdfIssued")
@@ -338,22 +365,7 @@ async fn a_sent_quotation_revision_and_a_credit_note_get_their_pdfs(app: TestApp
     // LHDN validates the note: a new version of the note's PDF, with its own QR link.
     let note_id: niaga_domain::ids::NoteId =
         view["notes"][0]["id"].as_str().unwrap().parse().unwrap();
-    let ctx = Ctx::new(
-        Utc::now(),
-        Actor::System("test".into()),
-        uuid::Uuid::now_v7(),
-    );
-    let validation = InvoiceCommand::RecordLhdnValidation(RecordLhdnValidation {
-        note_id: Some(note_id),
-        document_uuid: "NOTE5P6DS7D8IU7XW1P4T3H10".into(),
-        long_id: "NOTEF97HJJKH8298KHADH09908570FDKK9S2LSIUHB3773".into(),
-        validated_at: Utc::now(),
-    });
-    app.state
-        .commands::<Invoice>()
-        .execute(&invoice, &validation, &ctx, &CommandOptions::default())
-        .await
-        .unwrap();
+    lhdn_validates(&app, &invoice, Some(note_id), "NOTE5P6DS7D8IU7XW1P4T3H10").await;
     issue_pdfs(&app, 1).await;
     let view = get(&app, &format!("/invoices/{invoice}")).await;
     let validated = &view["documents"][2];
@@ -361,7 +373,7 @@ async fn a_sent_quotation_revision_and_a_credit_note_get_their_pdfs(app: TestApp
     assert_eq!(validated["document_id"], view["notes"][0]["id"]);
     let (pdf, _) = fetch(&app, validated).await;
     let url = "https://myinvois.hasil.gov.my/NOTE5P6DS7D8IU7XW1P4T3H10/share/\
-               NOTEF97HJJKH8298KHADH09908570FDKK9S2LSIUHB3773";
+               LONGNOTE5P6DS7D8IU7XW1P4T3H10";
     assert!(pdf_text(&pdf).contains(url), "the note's validation link");
 }
 

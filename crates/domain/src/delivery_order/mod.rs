@@ -56,8 +56,8 @@ const REASON_MAX: usize = 300;
 impl Aggregate for DeliveryOrder {
     /// Stored beside every event of a delivery order stream: never rename.
     const STREAM_TYPE: &'static str = "delivery_order";
-    /// 2: the record keeps the PDFs issued of it.
-    const STATE_VERSION: u32 = 2;
+    /// 2: the record keeps the PDFs issued of it. 3: and the moment it was created.
+    const STATE_VERSION: u32 = 3;
     type Command = DeliveryOrderCommand;
     type Event = DeliveryOrderEvent;
     type Error = DeliveryOrderError;
@@ -148,6 +148,7 @@ impl Aggregate for DeliveryOrder {
                     delivery_address: e.delivery_address.clone(),
                     lines: e.lines.clone(),
                     created_on: e.created_on,
+                    created_at: e.created_at,
                     dispatch: None,
                     links: Vec::new(),
                     refusals: Vec::new(),

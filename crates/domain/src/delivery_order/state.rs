@@ -37,6 +37,8 @@ pub struct DeliveryOrderRecord {
     pub delivery_address: Address,
     pub lines: Vec<DeliveryLine>,
     pub created_on: NaiveDate,
+    /// When it was created: its PDFs address the customer as registered then.
+    pub created_at: DateTime<Utc>,
     pub dispatch: Option<Dispatch>,
     /// Every link issued, in order.
     pub links: Vec<SignatureLink>,
