@@ -4,7 +4,8 @@
 //!
 //! `cargo bench -p niaga-projections --bench read_side` (env: BENCH_EVENTS=1000000,
 //! BENCH_BACKENDS=postgres,sqlite, BENCH_ROUNDS=3, BENCH_PROFILE=1, BENCH_AUDIT=1,
-//! BENCH_KEEP=0; BENCH_DATABASE=<url> measures a database an earlier run kept instead of
+//! BENCH_KEEP=0, BENCH_FEED=1 (0 skips the feed passes), BENCH_ONLY=<projection,…> (rebuild
+//! only these); BENCH_DATABASE=<url> measures a database an earlier run kept instead of
 //! generating one).
 //!
 //! The history is what real commands write: every event is decided by its aggregate's
@@ -889,7 +890,7 @@ async fn rebuilds(db: &Database, events: u64, target: f64) -> Vec<(&'static str,
         String::new()
     };
     let mut results = Vec::new();
-    for projection in niaga_projections::all() {
+    for projection in chosen() {
         let started = Instant::now();
         let applied = rebuild(projection.as_ref(), db, &|_| {})
             .await
@@ -1084,7 +1085,7 @@ async fn profile(db: &Database, rebuilt: &[(&'static str, u64, Duration)], read_
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     let mut details = Vec::new();
-    for projection in niaga_projections::all() {
+    for projection in chosen() {
         let timed = Timed {
             inner: projection.clone(),
             head,
@@ -1441,7 +1442,11 @@ async fn run_backend(backend: Backend, events: u64) {
         Backend::Postgres => (100_000.0, 50_000.0),
         Backend::Sqlite => (0.0, 0.0),
     };
-    let read_all_500 = feed_pages(&db, rounds, events, feed_target).await;
+    let read_all_500 = if env("BENCH_FEED", 1) == 1 {
+        feed_pages(&db, rounds, events, feed_target).await
+    } else {
+        0.0
+    };
     let rebuilt = rebuilds(&db, events, rebuild_target).await;
     println!("\n{}", load_average());
     if env("BENCH_PROFILE", 1) == 1 {
@@ -1453,6 +1458,15 @@ async fn run_backend(backend: Backend, events: u64) {
     } else {
         drop_database(&url, backend).await;
     }
+}
+
+/// The projections to rebuild: `BENCH_ONLY` (names, comma-separated), or all.
+fn chosen() -> Vec<Arc<dyn Projection>> {
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    niaga_projections::all()
+        .into_iter()
+        .filter(|p| only.is_empty() || only.split(',').any(|name| name.trim() == p.name()))
+        .collect()
 }
 
 fn main() {
