@@ -1349,7 +1349,10 @@ fn the_einvoice_events_are_stored_flat_as_before_the_lifecycle_was_shared() {
     assert_eq!(read, submission_started(None, 1, &test_ctx()));
     assert_eq!(read.encode().unwrap().2, stored);
     let (_, _, validated) = validated().encode().unwrap();
-    assert_eq!(validated["long_id"], "LIJAF97HJJKH8298KHADH09908570FDKK9S2LSIUHB377373");
+    assert_eq!(
+        validated["long_id"],
+        "LIJAF97HJJKH8298KHADH09908570FDKK9S2LSIUHB377373"
+    );
 }
 
 #[test]
