@@ -7,9 +7,11 @@
 
 pub mod aggregate;
 pub mod billing;
+pub mod consolidation;
 pub mod ctx;
 pub mod customer;
 pub mod delivery_order;
+pub mod einvoice;
 pub mod equipment;
 pub mod ids;
 pub mod invoice;

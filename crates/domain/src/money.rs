@@ -59,7 +59,7 @@ pub struct Money {
 const SEN_DECIMALS: u32 = 2;
 
 impl Money {
-    pub fn new(amount: Decimal, currency: Currency) -> Self {
+    pub const fn new(amount: Decimal, currency: Currency) -> Self {
         Self { amount, currency }
     }
 

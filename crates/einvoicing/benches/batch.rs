@@ -61,6 +61,7 @@ async fn main() {
             InvoiceCommand::Draft(draft),
             InvoiceCommand::Issue(IssueInvoice {
                 number: DocumentNumber::new(DocumentKind::Invoice, year, serial).unwrap(),
+                einvoice: niaga_domain::invoice::EInvoiceChoice::Individual,
             }),
         ] {
             invoices

@@ -1,6 +1,7 @@
-//! The LHDN submitter: every issued invoice and note is signed, submitted to MyInvois, and
-//! followed until LHDN validates or rejects it, with each step recorded as an event on the
-//! invoice's stream.
+//! The LHDN submitter: every issued invoice and note, and every month's consolidated
+//! e-invoice, is signed, submitted to MyInvois, and followed until LHDN validates or rejects
+//! it, with each step recorded as an event on the document's stream (the invoice's, or the
+//! month's consolidation).
 //!
 //! One cycle ([`Submitter::run_cycle`]) does three things, from the `lhdn_documents` read
 //! model:
@@ -13,12 +14,13 @@
 //! 3. **poll**: accepted submissions are polled (Get Submission) until each document is valid
 //!    or invalid, at a growing interval.
 //!
-//! Never twice: the Invoice aggregate refuses a new submission while one is under way or once
-//! the document is valid, so a retry, a crash or a second instance cannot start another; a
+//! Never twice: the Invoice and Consolidation aggregates refuse a new submission while one is
+//! under way or once the document is valid (`niaga_domain::einvoice`), so a retry, a crash or a second instance cannot start another; a
 //! lease keeps a single instance's submitter running at a time.
 
 mod batch;
 mod cancel;
+mod document;
 mod error;
 mod poll;
 mod prepare;
@@ -33,6 +35,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use niaga_documents::DocumentStore;
+use niaga_domain::consolidation::Consolidation;
 use niaga_domain::customer::Customer;
 use niaga_domain::invoice::Invoice;
 use niaga_domain::{Actor, Ctx};
@@ -106,6 +109,7 @@ pub struct Submitter {
     supplier: Supplier,
     settings: SubmitterSettings,
     invoices: CommandHandler<Invoice>,
+    consolidations: CommandHandler<Consolidation>,
     customers: CommandHandler<Customer>,
     polls: Mutex<HashMap<String, PollTimer>>,
 }
@@ -122,6 +126,7 @@ impl Submitter {
         let store = db.event_store();
         Self {
             invoices: CommandHandler::new(store.clone()),
+            consolidations: CommandHandler::new(store.clone()),
             customers: CommandHandler::new(store),
             db,
             documents,
@@ -136,7 +141,8 @@ impl Submitter {
     /// Wakes in-process read models after each event the submitter records.
     pub fn notify_on_commit(mut self, committed: Arc<Notify>) -> Self {
         let store = self.db.event_store();
-        self.invoices = CommandHandler::new(store).notify_on_commit(committed);
+        self.invoices = CommandHandler::new(store.clone()).notify_on_commit(committed.clone());
+        self.consolidations = CommandHandler::new(store).notify_on_commit(committed);
         self
     }
 

@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use niaga_domain::invoice::{InvoiceCommand, RecordLhdnValidation};
+use niaga_domain::einvoice::{RecordValidation, SubmissionStep};
 use niaga_lhdn::client::{DocumentStatus, DocumentSummary};
 use niaga_projections::lhdn_documents::{self, LhdnDocument};
 
+use crate::document::DocumentRef;
 use crate::send::Attempt;
 use crate::{CycleReport, PollTimer, Submitter, SubmitterError, count};
 
@@ -59,15 +60,14 @@ impl Submitter {
             };
             let mut open = 0;
             for row in by_submission.get(&uid).into_iter().flatten() {
-                let settled = match summaries
+                let summary = summaries
                     .iter()
-                    .find(|s| Some(&s.uuid) == row.document_uuid.as_ref())
-                {
-                    Some(summary) => {
-                        self.record_verdict(&attempt_of(row), summary, now, report)
-                            .await?
+                    .find(|s| Some(&s.uuid) == row.document_uuid.as_ref());
+                let settled = match (summary, attempt_of(row)) {
+                    (Some(summary), Some(attempt)) => {
+                        self.record_verdict(&attempt, summary, now, report).await?
                     }
-                    None => false,
+                    _ => false,
                 };
                 if !settled {
                     open += 1;
@@ -119,13 +119,12 @@ impl Submitter {
     ) -> Result<bool, SubmitterError> {
         match (summary.status, &summary.long_id) {
             (DocumentStatus::Valid, Some(long_id)) => {
-                let command = InvoiceCommand::RecordLhdnValidation(RecordLhdnValidation {
-                    note_id: attempt.note_id,
+                let step = SubmissionStep::Validate(RecordValidation {
                     document_uuid: summary.uuid.clone(),
                     long_id: long_id.clone(),
                     validated_at: summary.date_time_validated.unwrap_or(now),
                 });
-                self.record(&attempt.invoice_id, &command, now).await?;
+                self.record(&attempt.document, step, now).await?;
                 count(report, "valid");
                 Ok(true)
             }
@@ -148,12 +147,11 @@ impl Submitter {
 }
 
 /// The latest submission of the document of `row`.
-fn attempt_of(row: &LhdnDocument) -> Attempt {
-    Attempt {
-        invoice_id: row.invoice_id.clone(),
-        note_id: row.note_id.as_deref().and_then(|id| id.parse().ok()),
+fn attempt_of(row: &LhdnDocument) -> Option<Attempt> {
+    Some(Attempt {
+        document: DocumentRef::of(row)?,
         attempt: u32::try_from(row.attempt).unwrap_or(0),
-    }
+    })
 }
 
 /// The next interval: half as long again, at most `slowest`.

@@ -1,24 +1,33 @@
-//! A document made ready to send: its invoice and customer loaded, mapped to LHDN's UBL and
-//! signed. The signed bytes are what is stored, hashed and sent, unchanged.
+//! A document made ready to send: loaded from its stream (with the invoice's customer),
+//! mapped to LHDN's UBL and signed. The signed bytes are what is stored, hashed and sent,
+//! unchanged.
 
-use niaga_domain::customer::{Customer, RegisteredCustomer};
+use chrono::{DateTime, Utc};
+use niaga_domain::consolidation::ConsolidatedNumber;
+use niaga_domain::customer::Customer;
 use niaga_domain::ids::NoteId;
-use niaga_domain::invoice::{Invoice, InvoiceRecord, Note};
+use niaga_domain::invoice::{Invoice, InvoiceRecord};
 use niaga_lhdn::client::SignedDocument;
 use niaga_lhdn::map::{self, Options};
+use niaga_lhdn::ubl::Document;
 use niaga_projections::lhdn_documents::LhdnDocument;
 
+use crate::document::DocumentRef;
 use crate::{Submitter, SubmitterError, store_error};
 
 /// Why a document cannot be prepared; it stays pending, and the reason is logged.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum NotReady {
+    #[error("its row names no document")]
+    Unreadable,
     #[error("its invoice {0} is not in the event store")]
     NoInvoice(String),
     #[error("its customer is not registered")]
     NoCustomer,
     #[error("the note {0} is not on its invoice")]
-    NoNote(String),
+    NoNote(NoteId),
+    #[error("the consolidated e-invoice {0} is not in the event store")]
+    NoConsolidated(ConsolidatedNumber),
     #[error("it cannot be mapped to LHDN's format: {0}")]
     Map(#[from] map::MapError),
     #[error("it cannot be signed: {0}")]
@@ -28,8 +37,9 @@ pub(crate) enum NotReady {
 /// A document of the work list, prepared.
 #[derive(Debug)]
 pub(crate) struct Prepared {
-    pub record: Box<InvoiceRecord>,
-    pub note_id: Option<NoteId>,
+    pub document: DocumentRef,
+    /// Its issue time: the document store files the signed copy under its day.
+    pub issued_at: DateTime<Utc>,
     pub signed: SignedDocument,
 }
 
@@ -47,30 +57,21 @@ impl Submitter {
         )
     }
 
-    /// The invoice, or its note, mapped to LHDN's UBL and signed.
-    fn signed(
-        &self,
-        record: &InvoiceRecord,
-        note: Option<&Note>,
-        customer: &RegisteredCustomer,
-    ) -> Result<Vec<u8>, NotReady> {
-        let options = Options {
+    fn options(&self) -> Options {
+        Options {
             version: self.settings.version,
             exchange_rate: None,
-        };
-        let document = match note {
-            None => map::invoice(record, customer, &self.supplier, &options)?,
-            Some(note) => map::note(record, note, customer, &self.supplier, &options)?,
-        };
-        Ok(self.signer.sign_document(&document)?)
+        }
     }
 
-    pub(crate) async fn prepare(
+    /// The invoice, or its note, as LHDN's UBL, with its issue time.
+    async fn invoice_document(
         &self,
-        row: &LhdnDocument,
-    ) -> Result<Result<Prepared, NotReady>, SubmitterError> {
-        let Some(record) = self.invoice(&row.invoice_id).await? else {
-            return Ok(Err(NotReady::NoInvoice(row.invoice_id.clone())));
+        invoice_id: &str,
+        note_id: Option<NoteId>,
+    ) -> Result<Result<(Document, DateTime<Utc>), NotReady>, SubmitterError> {
+        let Some(record) = self.invoice(invoice_id).await? else {
+            return Ok(Err(NotReady::NoInvoice(invoice_id.to_owned())));
         };
         let customer = match self
             .customers
@@ -81,21 +82,69 @@ impl Submitter {
             Some((Customer::Registered(customer), _)) => customer,
             _ => return Ok(Err(NotReady::NoCustomer)),
         };
-        let note = match &row.note_id {
-            None => None,
-            Some(text) => match text.parse().ok().and_then(|id| record.note(id)) {
-                Some(note) => Some(note),
-                None => return Ok(Err(NotReady::NoNote(text.clone()))),
+        let (mapped, issued_at) = match note_id {
+            None => (
+                map::invoice(&record, &customer, &self.supplier, &self.options()),
+                record.issue.as_ref().map(|i| i.issued_at),
+            ),
+            Some(id) => match record.note(id) {
+                Some(note) => (
+                    map::note(&record, note, &customer, &self.supplier, &self.options()),
+                    Some(note.issued_at),
+                ),
+                None => return Ok(Err(NotReady::NoNote(id))),
             },
         };
-        let note_id = note.map(|n| n.id);
-        let bytes = match self.signed(&record, note, &customer) {
-            Ok(bytes) => bytes,
+        Ok(match (mapped, issued_at) {
+            (Ok(document), Some(at)) => Ok((document, at)),
+            (Err(error), _) => Err(error.into()),
+            (Ok(_), None) => Err(NotReady::NoInvoice(invoice_id.to_owned())),
+        })
+    }
+
+    /// A month's consolidated e-invoice as LHDN's UBL, with its issue time.
+    async fn consolidated_document(
+        &self,
+        month: &str,
+        number: &ConsolidatedNumber,
+    ) -> Result<Result<(Document, DateTime<Utc>), NotReady>, SubmitterError> {
+        let Some(document) = self.consolidated(month, number).await? else {
+            return Ok(Err(NotReady::NoConsolidated(number.clone())));
+        };
+        Ok(
+            map::consolidated(&document, &self.supplier, &self.options())
+                .map(|mapped| (mapped, document.issued_at))
+                .map_err(NotReady::from),
+        )
+    }
+
+    pub(crate) async fn prepare(
+        &self,
+        row: &LhdnDocument,
+    ) -> Result<Result<Prepared, NotReady>, SubmitterError> {
+        let Some(document) = DocumentRef::of(row) else {
+            return Ok(Err(NotReady::Unreadable));
+        };
+        let mapped = match &document {
+            DocumentRef::Invoice {
+                invoice_id,
+                note_id,
+            } => self.invoice_document(invoice_id, *note_id).await?,
+            DocumentRef::Consolidated { month, number } => {
+                self.consolidated_document(month, number).await?
+            }
+        };
+        let (ubl, issued_at) = match mapped {
+            Ok(mapped) => mapped,
             Err(reason) => return Ok(Err(reason)),
         };
+        let bytes = match self.signer.sign_document(&ubl) {
+            Ok(bytes) => bytes,
+            Err(error) => return Ok(Err(error.into())),
+        };
         Ok(Ok(Prepared {
-            record,
-            note_id,
+            document,
+            issued_at,
             signed: SignedDocument {
                 code_number: row.number.clone(),
                 bytes,

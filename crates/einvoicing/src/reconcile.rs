@@ -7,10 +7,11 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use niaga_documents::DocumentKey;
-use niaga_domain::invoice::EInvoiceStage;
+use niaga_domain::einvoice::EInvoiceStage;
 use niaga_lhdn::client::{DocumentSummary, SignedDocument, hex_sha256};
 use niaga_projections::lhdn_documents::{self, LhdnDocument};
 
+use crate::document::DocumentRef;
 use crate::send::{Attempt, Outgoing};
 use crate::{CycleReport, Submitter, SubmitterError, count};
 
@@ -70,18 +71,17 @@ impl Submitter {
         row: &LhdnDocument,
         now: DateTime<Utc>,
     ) -> Result<Option<(Outgoing, DateTime<Utc>)>, SubmitterError> {
-        let Some(record) = self.invoice(&row.invoice_id).await? else {
+        let Some(document) = DocumentRef::of(row) else {
             return Ok(None);
         };
-        let note_id = row.note_id.as_deref().and_then(|id| id.parse().ok());
-        let Some(einvoice) = record.einvoice(note_id) else {
+        let Some((attempts, stage)) = self.track(&document).await? else {
             return Ok(None);
         };
         let EInvoiceStage::Submitting {
             document_hash,
             signed_copy,
             started_at,
-        } = &einvoice.stage
+        } = &stage
         else {
             return Ok(None);
         };
@@ -100,9 +100,8 @@ impl Submitter {
         Ok(Some((
             Outgoing {
                 attempt: Attempt {
-                    invoice_id: row.invoice_id.clone(),
-                    note_id,
-                    attempt: einvoice.attempts,
+                    document,
+                    attempt: attempts,
                 },
                 signed: SignedDocument {
                     code_number: row.number.clone(),

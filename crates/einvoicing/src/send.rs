@@ -4,16 +4,14 @@
 use chrono::{DateTime, Utc};
 use niaga_documents::NewDocument;
 use niaga_domain::business_day;
-use niaga_domain::ids::NoteId;
-use niaga_domain::invoice::{
-    InvoiceCommand, InvoiceEvent, LhdnProblem, RecordEInvoiceAcceptance, RecordEInvoiceRejection,
-    StartEInvoiceSubmission,
+use niaga_domain::einvoice::{
+    LhdnProblem, RecordAcceptance, RecordRejection, StartSubmission, SubmissionStep,
 };
 use niaga_lhdn::client::{ClientError, LhdnError, SignedDocument, SubmissionAnswer};
 use niaga_projections::lhdn_documents;
-use niaga_store::{CommandError, CommandOptions};
 
-use crate::{CycleReport, Submitter, SubmitterError, count, envelope_bytes, pack, store_error};
+use crate::document::{DocumentRef, Stepped};
+use crate::{CycleReport, Submitter, SubmitterError, count, envelope_bytes, pack};
 
 /// The kind of a signed document kept in the document store: exactly what was sent.
 pub const SUBMITTED_DOCUMENT: &str = "lhdn_submitted_document";
@@ -21,8 +19,7 @@ pub const SUBMITTED_DOCUMENT: &str = "lhdn_submitted_document";
 /// Which submission of which document: what LHDN's answers are recorded against.
 #[derive(Debug, Clone)]
 pub(crate) struct Attempt {
-    pub invoice_id: String,
-    pub note_id: Option<NoteId>,
+    pub document: DocumentRef,
     pub attempt: u32,
 }
 
@@ -57,12 +54,7 @@ impl Submitter {
                 count(report, "too_large");
                 continue;
             }
-            let issued_on = business_day(
-                prepared
-                    .record
-                    .document_issue(prepared.note_id)
-                    .map_or(now, |(_, issued_at)| issued_at),
-            );
+            let issued_on = business_day(prepared.issued_at);
             let stored = self
                 .documents
                 .put(
@@ -77,40 +69,25 @@ impl Submitter {
                     now,
                 )
                 .await?;
-            let command = InvoiceCommand::StartEInvoiceSubmission(StartEInvoiceSubmission {
-                note_id: prepared.note_id,
+            let start = SubmissionStep::Start(StartSubmission {
                 document_hash: prepared.signed.hash(),
                 signed_copy: *stored.key.as_uuid(),
             });
-            let outcome = match self
-                .invoices
-                .execute(
-                    &row.invoice_id,
-                    &command,
-                    &self.ctx(now),
-                    &CommandOptions::default(),
-                )
-                .await
-            {
-                Ok(outcome) => outcome,
+            let attempt = match self.step(&prepared.document, start, now).await? {
+                Stepped::Recorded {
+                    started: Some(attempt),
+                } => attempt,
+                Stepped::Recorded { started: None } => continue,
                 // The aggregate says no (under way, validated, too late): nothing to send.
-                Err(CommandError::Domain(reason)) => {
+                Stepped::Refused(reason) => {
                     tracing::warn!(document = %row.number, %reason, "not submitted to LHDN");
                     count(report, "refused_to_start");
                     continue;
                 }
-                Err(other) => return Err(store_error(other)),
-            };
-            let Some(attempt) = outcome.events.iter().find_map(|event| match event {
-                InvoiceEvent::EInvoiceSubmissionStarted(e) => Some(e.attempt),
-                _ => None,
-            }) else {
-                continue;
             };
             outgoing.push(Outgoing {
                 attempt: Attempt {
-                    invoice_id: row.invoice_id.clone(),
-                    note_id: prepared.note_id,
+                    document: prepared.document,
                     attempt,
                 },
                 signed: prepared.signed,
@@ -222,13 +199,12 @@ impl Submitter {
         document_uuid: &str,
         now: DateTime<Utc>,
     ) -> Result<(), SubmitterError> {
-        let command = InvoiceCommand::RecordEInvoiceAcceptance(RecordEInvoiceAcceptance {
-            note_id: document.note_id,
+        let step = SubmissionStep::Accept(RecordAcceptance {
             attempt: document.attempt,
             submission_uid: submission_uid.to_owned(),
             document_uuid: document_uuid.to_owned(),
         });
-        self.record(&document.invoice_id, &command, now).await
+        self.record(&document.document, step, now).await
     }
 
     pub(crate) async fn record_rejection(
@@ -238,40 +214,26 @@ impl Submitter {
         errors: &[LhdnError],
         now: DateTime<Utc>,
     ) -> Result<(), SubmitterError> {
-        let command = InvoiceCommand::RecordEInvoiceRejection(RecordEInvoiceRejection {
-            note_id: document.note_id,
+        let step = SubmissionStep::Reject(RecordRejection {
             attempt: document.attempt,
             document_uuid: document_uuid.map(str::to_owned),
             problems: problems(errors),
         });
-        self.record(&document.invoice_id, &command, now).await
+        self.record(&document.document, step, now).await
     }
 
     /// Records LHDN's answer. A refusal by the aggregate means the answer is already
     /// recorded, or contradicts what is: logged, never fatal to the cycle.
     pub(crate) async fn record(
         &self,
-        invoice_id: &str,
-        command: &InvoiceCommand,
+        document: &DocumentRef,
+        step: SubmissionStep,
         now: DateTime<Utc>,
     ) -> Result<(), SubmitterError> {
-        match self
-            .invoices
-            .execute(
-                invoice_id,
-                command,
-                &self.ctx(now),
-                &CommandOptions::default(),
-            )
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(CommandError::Domain(reason)) => {
-                tracing::warn!(invoice_id, %reason, "LHDN's answer not recorded");
-                Ok(())
-            }
-            Err(other) => Err(store_error(other)),
+        if let Stepped::Refused(reason) = self.step(document, step, now).await? {
+            tracing::warn!(?document, %reason, "LHDN's answer not recorded");
         }
+        Ok(())
     }
 }
 

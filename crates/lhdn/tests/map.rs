@@ -7,10 +7,11 @@ mod common;
 
 use chrono::{TimeZone, Utc};
 use common::{customer, dec, invoice_record, supplier};
-use niaga_domain::invoice::{DocumentKind, DocumentNumber};
+use niaga_domain::consolidation::{ConsolidatedDocument, ConsolidatedNumber, SalesLine};
+use niaga_domain::values::Month;
 use niaga_domain::values::TaxType;
 use niaga_domain::{Currency, Money};
-use niaga_lhdn::map::{self, ConsolidatedInvoice, MapError, Options, SalesLine};
+use niaga_lhdn::map::{self, MapError, Options};
 use niaga_lhdn::minify;
 use niaga_lhdn::ubl::Document;
 use serde_json::Value;
@@ -174,17 +175,21 @@ fn optional_blocks_are_left_out_rather_than_empty() {
 fn a_months_receipts_map_to_a_consolidated_e_invoice() {
     let sale = |receipts: &str, net: &str, tax: &str, tax_type: TaxType, percent: &str| SalesLine {
         receipts: receipts.to_owned(),
+        invoices: Vec::new(),
         net: Money::myr(dec(net)),
         tax: Money::myr(dec(tax)),
         tax_type,
         percent: dec(percent),
         exemption_reason: None,
     };
-    let invoice = ConsolidatedInvoice {
-        number: DocumentNumber::new(DocumentKind::Invoice, 2026, 140).unwrap(),
+    let invoice = ConsolidatedDocument {
+        number: ConsolidatedNumber::new(Month::parse("2026-06").unwrap(), 1),
         issued_at: Utc.with_ymd_and_hms(2026, 7, 3, 1, 0, 0).unwrap(),
         currency: Currency::MYR,
-        sales: vec![
+        invoices: Vec::new(),
+        attempts: 0,
+        stage: None,
+        lines: vec![
             sale(
                 "Receipts R-000101 - R-000250",
                 "12840.00",

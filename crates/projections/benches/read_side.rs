@@ -471,7 +471,10 @@ fn invoice_stream(
     }
     invoice.wait(rng.hours(1, 48));
     let number = numbers.document(DocumentKind::Invoice, invoice.at);
-    invoice.run(InvoiceCommand::Issue(IssueInvoice { number }));
+    invoice.run(InvoiceCommand::Issue(IssueInvoice {
+        number,
+        einvoice: niaga_domain::invoice::EInvoiceChoice::Individual,
+    }));
     invoice.wait(rng.hours(0, 1) + TimeDelta::minutes(5));
     invoice.run(InvoiceCommand::RecordLhdnValidation(RecordLhdnValidation {
         note_id: None,

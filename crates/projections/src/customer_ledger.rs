@@ -173,7 +173,9 @@ impl Projection for CustomerLedger {
             | InvoiceEvent::EInvoiceAccepted(_)
             | InvoiceEvent::EInvoiceRejected(_)
             | InvoiceEvent::NoteValidatedByLhdn(_)
-            | InvoiceEvent::EInvoiceResubmissionRequested(_) => return Ok(()),
+            | InvoiceEvent::EInvoiceResubmissionRequested(_)
+            | InvoiceEvent::IndividualEInvoiceRequested(_)
+            | InvoiceEvent::InvoiceConsolidated(_) => return Ok(()),
         };
         record(tx, &entry).await
     }

@@ -151,6 +151,8 @@ impl Projection for InvoiceList {
                 | InvoiceEvent::EInvoiceRejected(_)
                 | InvoiceEvent::NoteValidatedByLhdn(_)
                 | InvoiceEvent::EInvoiceResubmissionRequested(_)
+                | InvoiceEvent::IndividualEInvoiceRequested(_)
+                | InvoiceEvent::InvoiceConsolidated(_)
         ) {
             return Ok(());
         }
@@ -187,7 +189,9 @@ impl Projection for InvoiceList {
             | InvoiceEvent::EInvoiceAccepted(_)
             | InvoiceEvent::EInvoiceRejected(_)
             | InvoiceEvent::NoteValidatedByLhdn(_)
-            | InvoiceEvent::EInvoiceResubmissionRequested(_) => {}
+            | InvoiceEvent::EInvoiceResubmissionRequested(_)
+            | InvoiceEvent::IndividualEInvoiceRequested(_)
+            | InvoiceEvent::InvoiceConsolidated(_) => {}
             InvoiceEvent::InvoiceDraftAmended(e) => row.total_sen = sen(e.totals.payable())?,
             InvoiceEvent::InvoiceIssued(e) => {
                 row.number = Some(e.number.to_string());

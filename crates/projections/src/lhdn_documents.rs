@@ -1,12 +1,17 @@
-//! Each issued document (an invoice, a credit, debit or refund note) and where it stands with
-//! LHDN: the work list of the submitter (pending, submitting, accepted) and the screen of
-//! `GET /lhdn/documents`. What may be submitted is never decided here: the Invoice
-//! aggregate decides, on its own events.
+//! Each issued document (an invoice, a credit, debit or refund note, a month's consolidated
+//! e-invoice) and where it stands with LHDN: the work list of the submitter (pending,
+//! submitting, accepted), of the consolidation job (sales for consolidation) and the screen
+//! of `GET /lhdn/documents`. What may be submitted is never decided here: the Invoice and
+//! Consolidation aggregates decide, on their own events.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use niaga_domain::{
     Aggregate,
-    invoice::{Invoice, InvoiceEvent, LhdnProblem, NoteIssued},
+    consolidation::{Consolidation, ConsolidationEvent},
+    einvoice::{Accepted, Rejected, Started, Validated},
+    invoice::{EInvoiceChoice, Invoice, InvoiceEvent, LhdnProblem, NoteIssued},
+    values::Month,
 };
 use niaga_store::{Database, RecordedEvent, on_reader};
 use serde::Serialize;
@@ -32,10 +37,25 @@ pub const REJECTED: &str = "rejected";
 /// Taken in, then found invalid.
 pub const INVALID: &str = "invalid";
 pub const CANCELLED: &str = "cancelled";
+/// An invoice whose buyer wanted no e-invoice: it waits for the month's consolidated one.
+pub const FOR_CONSOLIDATION: &str = "for_consolidation";
+/// An invoice taken into its month's consolidated e-invoice (see that document's status).
+pub const CONSOLIDATED: &str = "consolidated";
 
-pub const STATUSES: [&str; 7] = [
-    PENDING, SUBMITTING, ACCEPTED, VALID, REJECTED, INVALID, CANCELLED,
+pub const STATUSES: [&str; 9] = [
+    PENDING,
+    SUBMITTING,
+    ACCEPTED,
+    VALID,
+    REJECTED,
+    INVALID,
+    CANCELLED,
+    FOR_CONSOLIDATION,
+    CONSOLIDATED,
 ];
+
+/// The kind of a consolidated e-invoice's row.
+pub const CONSOLIDATED_KIND: &str = "consolidated";
 
 macro_rules! exec {
     ($tx:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
@@ -48,30 +68,36 @@ fn document_id(stream_id: &str, note_id: Option<impl ToString>) -> String {
     note_id.map_or_else(|| stream_id.to_owned(), |id| id.to_string())
 }
 
-async fn insert(
-    tx: &mut ReadTx,
-    event: &RecordedEvent,
-    kind: &str,
-    note: Option<&NoteIssued>,
+/// A new row: `document_id`, of `invoice_id` (and its note, if one), in `status`.
+struct Row<'a> {
+    document_id: String,
+    invoice_id: Option<&'a str>,
+    note_id: Option<String>,
+    kind: &'a str,
     number: String,
-    customer_id: String,
-    issued_at: chrono::DateTime<chrono::Utc>,
-) -> Result<(), ProjectionError> {
-    let stream_id = event.stream.stream_id.as_str();
+    customer_id: Option<String>,
+    issued_at: DateTime<Utc>,
+    status: &'static str,
+    consolidation: Option<String>,
+}
+
+async fn insert(tx: &mut ReadTx, row: Row<'_>, position: i64) -> Result<(), ProjectionError> {
     Ok(exec!(
         tx,
         "INSERT INTO lhdn_documents (document_id, invoice_id, note_id, kind, number, \
-         customer_id, issued_at, status, issued_position, updated_position) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT (document_id) DO NOTHING",
-        document_id(stream_id, note.map(|n| n.note_id)),
-        stream_id,
-        note.map(|n| n.note_id.to_string()),
-        kind,
-        number,
-        customer_id,
-        time_text(issued_at),
-        PENDING,
-        event.position,
+         customer_id, issued_at, status, consolidation, issued_position, updated_position) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+         ON CONFLICT (document_id) DO NOTHING",
+        row.document_id,
+        row.invoice_id,
+        row.note_id,
+        row.kind,
+        row.number,
+        row.customer_id,
+        time_text(row.issued_at),
+        row.status,
+        row.consolidation,
+        position,
     )?)
 }
 
@@ -81,22 +107,89 @@ fn note_row<'a>(
     kind: &'static str,
     note: &'a NoteIssued,
 ) -> impl Future<Output = Result<(), ProjectionError>> + Send + 'a {
+    let stream_id = event.stream.stream_id.as_str();
     insert(
         tx,
-        event,
-        kind,
-        Some(note),
-        note.number.to_string(),
-        note.customer_id.to_string(),
-        note.issued_at,
+        Row {
+            document_id: note.note_id.to_string(),
+            invoice_id: Some(stream_id),
+            note_id: Some(note.note_id.to_string()),
+            kind,
+            number: note.number.to_string(),
+            customer_id: Some(note.customer_id.to_string()),
+            issued_at: note.issued_at,
+            status: PENDING,
+            consolidation: None,
+        },
+        event.position,
     )
 }
 
-/// Records LHDN's validation (uuid, long id, when) of the document `document_id`.
+// The steps of a submission, the same for every document whichever stream records them.
+
+async fn started(
+    tx: &mut ReadTx,
+    document_id: String,
+    s: &Started,
+    position: i64,
+) -> Result<(), ProjectionError> {
+    Ok(exec!(
+        tx,
+        "UPDATE lhdn_documents SET status = $2, attempt = $3, submitted_at = $4, \
+         submission_uid = NULL, document_uuid = NULL, problems = NULL, \
+         updated_position = $5 WHERE document_id = $1",
+        document_id,
+        SUBMITTING,
+        i64::from(s.attempt),
+        time_text(s.started_at),
+        position,
+    )?)
+}
+
+async fn accepted(
+    tx: &mut ReadTx,
+    document_id: String,
+    a: &Accepted,
+    position: i64,
+) -> Result<(), ProjectionError> {
+    Ok(exec!(
+        tx,
+        "UPDATE lhdn_documents SET status = $2, submission_uid = $3, document_uuid = $4, \
+         updated_position = $5 WHERE document_id = $1",
+        document_id,
+        ACCEPTED,
+        a.submission_uid.clone(),
+        a.document_uuid.clone(),
+        position,
+    )?)
+}
+
+async fn rejected(
+    tx: &mut ReadTx,
+    document_id: String,
+    r: &Rejected,
+    position: i64,
+) -> Result<(), ProjectionError> {
+    Ok(exec!(
+        tx,
+        "UPDATE lhdn_documents SET status = $2, document_uuid = $3, problems = $4, \
+         updated_position = $5 WHERE document_id = $1",
+        document_id,
+        if r.document_uuid.is_some() {
+            INVALID
+        } else {
+            REJECTED
+        },
+        r.document_uuid.clone(),
+        problems_json(&r.problems)?,
+        position,
+    )?)
+}
+
 async fn validated(
     tx: &mut ReadTx,
     document_id: String,
-    (document_uuid, long_id, validated_at): (String, String, chrono::DateTime<chrono::Utc>),
+    v: &Validated,
     position: i64,
 ) -> Result<(), ProjectionError> {
     Ok(exec!(
@@ -105,9 +198,25 @@ async fn validated(
          validated_at = $5, problems = NULL, updated_position = $6 WHERE document_id = $1",
         document_id,
         VALID,
-        document_uuid,
-        long_id,
-        time_text(validated_at),
+        v.document_uuid.clone(),
+        v.long_id.clone(),
+        time_text(v.validated_at),
+        position,
+    )?)
+}
+
+/// A status change of the document `document_id` alone.
+async fn status(
+    tx: &mut ReadTx,
+    document_id: &str,
+    status: &'static str,
+    position: i64,
+) -> Result<(), ProjectionError> {
+    Ok(exec!(
+        tx,
+        "UPDATE lhdn_documents SET status = $2, updated_position = $3 WHERE document_id = $1",
+        document_id,
+        status,
         position,
     )?)
 }
@@ -127,97 +236,126 @@ impl Projection for LhdnDocuments {
     }
 
     fn stream_types(&self) -> &'static [&'static str] {
-        &[Invoice::STREAM_TYPE]
+        &[Invoice::STREAM_TYPE, Consolidation::STREAM_TYPE]
     }
 
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
-        if event.stream.stream_type != Invoice::STREAM_TYPE {
-            return Ok(());
+        match event.stream.stream_type.as_str() {
+            Invoice::STREAM_TYPE => {
+                apply_invoice(tx, event, niaga_store::decode::<InvoiceEvent>(event)?).await
+            }
+            Consolidation::STREAM_TYPE => {
+                apply_consolidation(tx, event, niaga_store::decode(event)?).await
+            }
+            _ => Ok(()),
         }
-        let stream_id = event.stream.stream_id.as_str();
-        let position = event.position;
-        match niaga_store::decode::<InvoiceEvent>(event)? {
-            InvoiceEvent::InvoiceIssued(e) => {
-                insert(
-                    tx,
-                    event,
-                    "invoice",
-                    None,
-                    e.number.to_string(),
-                    e.customer_id.to_string(),
-                    e.issued_at,
-                )
-                .await?;
-            }
-            InvoiceEvent::CreditNoteIssued(e) => note_row(tx, event, "credit_note", &e).await?,
-            InvoiceEvent::DebitNoteIssued(e) => note_row(tx, event, "debit_note", &e).await?,
-            InvoiceEvent::RefundNoteIssued(e) => note_row(tx, event, "refund_note", &e).await?,
-            InvoiceEvent::EInvoiceSubmissionStarted(e) => exec!(
-                tx,
-                "UPDATE lhdn_documents SET status = $2, attempt = $3, submitted_at = $4, \
-                 submission_uid = NULL, document_uuid = NULL, problems = NULL, \
-                 updated_position = $5 WHERE document_id = $1",
-                document_id(stream_id, e.note_id),
-                SUBMITTING,
-                i64::from(e.attempt),
-                time_text(e.started_at),
-                position,
-            )?,
-            InvoiceEvent::EInvoiceAccepted(e) => exec!(
-                tx,
-                "UPDATE lhdn_documents SET status = $2, submission_uid = $3, document_uuid = $4, \
-                 updated_position = $5 WHERE document_id = $1",
-                document_id(stream_id, e.note_id),
-                ACCEPTED,
-                e.submission_uid,
-                e.document_uuid,
-                position,
-            )?,
-            InvoiceEvent::EInvoiceRejected(e) => exec!(
-                tx,
-                "UPDATE lhdn_documents SET status = $2, document_uuid = $3, problems = $4, \
-                 updated_position = $5 WHERE document_id = $1",
-                document_id(stream_id, e.note_id),
-                if e.document_uuid.is_some() {
-                    INVALID
-                } else {
-                    REJECTED
-                },
-                e.document_uuid,
-                problems_json(&e.problems)?,
-                position,
-            )?,
-            InvoiceEvent::InvoiceValidatedByLhdn(e) => {
-                let validation = (e.document_uuid, e.long_id, e.validated_at);
-                validated(tx, stream_id.to_owned(), validation, position).await?;
-            }
-            InvoiceEvent::NoteValidatedByLhdn(e) => {
-                let validation = (e.document_uuid, e.long_id, e.validated_at);
-                validated(tx, e.note_id.to_string(), validation, position).await?;
-            }
-            InvoiceEvent::EInvoiceResubmissionRequested(e) => exec!(
-                tx,
-                "UPDATE lhdn_documents SET status = $2, updated_position = $3 \
-                 WHERE document_id = $1",
-                document_id(stream_id, e.note_id),
-                PENDING,
-                position,
-            )?,
-            InvoiceEvent::InvoiceCancelled(_) => exec!(
-                tx,
-                "UPDATE lhdn_documents SET status = $2, updated_position = $3 \
-                 WHERE document_id = $1",
-                stream_id,
-                CANCELLED,
-                position,
-            )?,
-            InvoiceEvent::InvoiceDrafted(_)
-            | InvoiceEvent::InvoiceDraftAmended(_)
-            | InvoiceEvent::PaymentRecorded(_)
-            | InvoiceEvent::InvoiceVoided(_)
-            | InvoiceEvent::InvoicePdfIssued(_) => {}
+    }
+}
+
+async fn apply_invoice(
+    tx: &mut ReadTx,
+    event: &RecordedEvent,
+    decoded: InvoiceEvent,
+) -> Result<(), ProjectionError> {
+    let stream_id = event.stream.stream_id.as_str();
+    let position = event.position;
+    let id = |note_id| document_id(stream_id, note_id);
+    match decoded {
+        InvoiceEvent::InvoiceIssued(e) => {
+            let status = match e.einvoice {
+                EInvoiceChoice::Individual => PENDING,
+                EInvoiceChoice::Consolidated => FOR_CONSOLIDATION,
+            };
+            let row = Row {
+                document_id: stream_id.to_owned(),
+                invoice_id: Some(stream_id),
+                note_id: None,
+                kind: "invoice",
+                number: e.number.to_string(),
+                customer_id: Some(e.customer_id.to_string()),
+                issued_at: e.issued_at,
+                status,
+                consolidation: None,
+            };
+            insert(tx, row, position).await?;
         }
-        Ok(())
+        InvoiceEvent::CreditNoteIssued(e) => note_row(tx, event, "credit_note", &e).await?,
+        InvoiceEvent::DebitNoteIssued(e) => note_row(tx, event, "debit_note", &e).await?,
+        InvoiceEvent::RefundNoteIssued(e) => note_row(tx, event, "refund_note", &e).await?,
+        InvoiceEvent::EInvoiceSubmissionStarted(e) => {
+            started(tx, id(e.note_id), &e.started, position).await?;
+        }
+        InvoiceEvent::EInvoiceAccepted(e) => {
+            accepted(tx, id(e.note_id), &e.accepted, position).await?;
+        }
+        InvoiceEvent::EInvoiceRejected(e) => {
+            rejected(tx, id(e.note_id), &e.rejected, position).await?;
+        }
+        InvoiceEvent::InvoiceValidatedByLhdn(e) => {
+            validated(tx, id(None), &e.validated, position).await?;
+        }
+        InvoiceEvent::NoteValidatedByLhdn(e) => {
+            validated(tx, id(Some(e.note_id)), &e.validated, position).await?;
+        }
+        InvoiceEvent::EInvoiceResubmissionRequested(e) => {
+            status(tx, &id(e.note_id), PENDING, position).await?;
+        }
+        InvoiceEvent::InvoiceCancelled(_) => status(tx, stream_id, CANCELLED, position).await?,
+        // Asked for an e-invoice of its own: the submitter takes it on.
+        InvoiceEvent::IndividualEInvoiceRequested(_) => {
+            status(tx, stream_id, PENDING, position).await?;
+        }
+        InvoiceEvent::InvoiceConsolidated(e) => exec!(
+            tx,
+            "UPDATE lhdn_documents SET status = $2, consolidation = $3, updated_position = $4 \
+             WHERE document_id = $1",
+            stream_id,
+            CONSOLIDATED,
+            e.month.to_string(),
+            position,
+        )?,
+        InvoiceEvent::InvoiceDrafted(_)
+        | InvoiceEvent::InvoiceDraftAmended(_)
+        | InvoiceEvent::PaymentRecorded(_)
+        | InvoiceEvent::InvoiceVoided(_)
+        | InvoiceEvent::InvoicePdfIssued(_) => {}
+    }
+    Ok(())
+}
+
+async fn apply_consolidation(
+    tx: &mut ReadTx,
+    event: &RecordedEvent,
+    decoded: ConsolidationEvent,
+) -> Result<(), ProjectionError> {
+    let position = event.position;
+    match decoded {
+        ConsolidationEvent::ConsolidatedEInvoicePrepared(e) => {
+            let row = Row {
+                document_id: e.number.to_string(),
+                invoice_id: None,
+                note_id: None,
+                kind: CONSOLIDATED_KIND,
+                number: e.number.to_string(),
+                customer_id: None,
+                issued_at: e.issued_at,
+                status: PENDING,
+                consolidation: Some(e.month.to_string()),
+            };
+            insert(tx, row, position).await
+        }
+        ConsolidationEvent::ConsolidatedSubmissionStarted(e) => {
+            started(tx, e.number.to_string(), &e.step, position).await
+        }
+        ConsolidationEvent::ConsolidatedEInvoiceAccepted(e) => {
+            accepted(tx, e.number.to_string(), &e.step, position).await
+        }
+        ConsolidationEvent::ConsolidatedEInvoiceRejected(e) => {
+            rejected(tx, e.number.to_string(), &e.step, position).await
+        }
+        ConsolidationEvent::ConsolidatedEInvoiceValidated(e) => {
+            validated(tx, e.number.to_string(), &e.step, position).await
+        }
     }
 }
 
@@ -225,11 +363,13 @@ impl Projection for LhdnDocuments {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct LhdnDocument {
     pub document_id: String,
-    pub invoice_id: String,
+    /// `None` for a consolidated e-invoice.
+    pub invoice_id: Option<String>,
     pub note_id: Option<String>,
     pub kind: String,
     pub number: String,
-    pub customer_id: String,
+    /// `None` for a consolidated e-invoice.
+    pub customer_id: Option<String>,
     pub issued_at: String,
     pub status: String,
     pub attempt: i64,
@@ -242,6 +382,9 @@ pub struct LhdnDocument {
     pub problems: Option<String>,
     pub issued_position: i64,
     pub updated_position: i64,
+    /// Of a consolidated e-invoice, the month it summarises; of an invoice, the month whose
+    /// consolidated e-invoice took it in.
+    pub consolidation: Option<String>,
 }
 
 impl LhdnDocument {
@@ -256,7 +399,8 @@ impl LhdnDocument {
 
 const SELECT: &str = "SELECT document_id, invoice_id, note_id, kind, number, customer_id, \
      issued_at, status, attempt, submitted_at, submission_uid, document_uuid, long_id, \
-     validated_at, problems, issued_position, updated_position FROM lhdn_documents";
+     validated_at, problems, issued_position, updated_position, consolidation \
+     FROM lhdn_documents";
 
 /// A page of documents, newest first, of one status or all; served by
 /// `lhdn_documents_newest` or `_by_status`.
@@ -306,6 +450,27 @@ pub async fn with_status(
         .bind(i64::from(limit))
         .fetch_all(pool)
         .await)?)
+}
+
+/// The invoices of `month` left to its consolidated e-invoice: those waiting for it and those
+/// it took in already (by a run that stopped before preparing it), oldest first; served by
+/// `lhdn_documents_by_status` and `_by_consolidation`.
+pub async fn sales_to_consolidate(
+    db: &Database,
+    month: Month,
+) -> Result<Vec<String>, ProjectionError> {
+    let sql = "SELECT invoice_id FROM lhdn_documents \
+         WHERE kind = 'invoice' AND issued_at >= $1 AND issued_at < $2 \
+         AND (status = $3 OR (status = $4 AND consolidation = $5)) ORDER BY issued_position";
+    let ids: Vec<Option<String>> = on_reader!(db, pool => sqlx::query_scalar(sql)
+        .bind(time_text(month.starts_at()))
+        .bind(time_text(month.ends_at()))
+        .bind(FOR_CONSOLIDATION)
+        .bind(CONSOLIDATED)
+        .bind(month.to_string())
+        .fetch_all(pool)
+        .await)?;
+    Ok(ids.into_iter().flatten().collect())
 }
 
 /// One document, by the invoice's or the note's id.

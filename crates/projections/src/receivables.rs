@@ -231,7 +231,9 @@ impl Projection for Receivables {
             | InvoiceEvent::EInvoiceAccepted(_)
             | InvoiceEvent::EInvoiceRejected(_)
             | InvoiceEvent::NoteValidatedByLhdn(_)
-            | InvoiceEvent::EInvoiceResubmissionRequested(_) => return Ok(()),
+            | InvoiceEvent::EInvoiceResubmissionRequested(_)
+            | InvoiceEvent::IndividualEInvoiceRequested(_)
+            | InvoiceEvent::InvoiceConsolidated(_) => return Ok(()),
         }
         let kept = load(tx, &event.stream.stream_id).await?;
         // A stream's positions grow with its versions, so an event at or below the last one

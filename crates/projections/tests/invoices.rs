@@ -108,7 +108,10 @@ impl Books {
 
     async fn issue(&mut self, id: InvoiceId) {
         self.numbered(id, DocumentKind::Invoice, |number| {
-            InvoiceCommand::Issue(IssueInvoice { number })
+            InvoiceCommand::Issue(IssueInvoice {
+                number,
+                einvoice: niaga_domain::invoice::EInvoiceChoice::Individual,
+            })
         })
         .await;
     }

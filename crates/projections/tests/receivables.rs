@@ -147,7 +147,10 @@ impl Books {
         .await;
         let events = self
             .numbered(id, DocumentKind::Invoice, |number| {
-                InvoiceCommand::Issue(IssueInvoice { number })
+                InvoiceCommand::Issue(IssueInvoice {
+                    number,
+                    einvoice: niaga_domain::invoice::EInvoiceChoice::Individual,
+                })
             })
             .await;
         let [InvoiceEvent::InvoiceIssued(issued)] = events.as_slice() else {

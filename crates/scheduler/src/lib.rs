@@ -52,7 +52,11 @@ pub trait Job: Send + Sync + std::fmt::Debug {
 
 /// Every job Niaga runs.
 pub fn all() -> Vec<Arc<dyn Job>> {
-    vec![Arc::new(jobs::ExpireQuotations), Arc::new(jobs::Overdue)]
+    vec![
+        Arc::new(jobs::ExpireQuotations),
+        Arc::new(jobs::Overdue),
+        Arc::new(jobs::ConsolidateEInvoices),
+    ]
 }
 
 /// The job named `name`.

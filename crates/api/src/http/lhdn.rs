@@ -1,6 +1,7 @@
-//! `/lhdn/documents`: each issued invoice and note and where it stands with LHDN (pending,
-//! submitting, accepted, valid, rejected, invalid, cancelled), LHDN's problems with it, and
-//! the validation link its QR code encodes once valid.
+//! `/lhdn/documents`: each issued invoice and note, and each month's consolidated e-invoice,
+//! and where it stands with LHDN (pending, submitting, accepted, valid, rejected, invalid,
+//! cancelled; an invoice left to consolidation is `for_consolidation`, then `consolidated`),
+//! LHDN's problems with it, and the validation link its QR code encodes once valid.
 // utoipa's path macro expands the `Query<…>` argument into code with a qualified path that
 // this lint flags, outside the handler where an item-level allow would reach.
 #![allow(unused_qualifications)]
@@ -46,6 +47,10 @@ pub(crate) enum LhdnStatus {
     /// LHDN took it in and found it invalid.
     Invalid,
     Cancelled,
+    /// An invoice whose buyer wanted no e-invoice: it waits for its month's consolidated one.
+    ForConsolidation,
+    /// An invoice its month's consolidated e-invoice took in (`consolidation` names it).
+    Consolidated,
 }
 
 impl LhdnStatus {
@@ -58,6 +63,8 @@ impl LhdnStatus {
             Self::Rejected => lhdn_documents::REJECTED,
             Self::Invalid => lhdn_documents::INVALID,
             Self::Cancelled => lhdn_documents::CANCELLED,
+            Self::ForConsolidation => lhdn_documents::FOR_CONSOLIDATION,
+            Self::Consolidated => lhdn_documents::CONSOLIDATED,
         }
     }
 }
@@ -90,15 +97,24 @@ pub(crate) struct LhdnProblemView {
 /// A document and where it stands with LHDN.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct LhdnDocumentView {
-    /// The invoice's id, or the note's.
+    /// The invoice's id, the note's, or the consolidated e-invoice's number.
     document_id: String,
-    invoice_id: String,
+    /// Absent on a consolidated e-invoice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invoice_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note_id: Option<String>,
-    /// `invoice`, `credit_note`, `debit_note` or `refund_note`.
+    /// `invoice`, `credit_note`, `debit_note`, `refund_note` or `consolidated` (a month's
+    /// consolidated e-invoice, `CON-2026-11-001`, to the general public).
     kind: String,
     number: String,
-    customer_id: String,
+    /// Absent on a consolidated e-invoice (its buyer is the general public).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_id: Option<String>,
+    /// The month (`2026-11`) a consolidated e-invoice summarises, or whose consolidated
+    /// e-invoice took an invoice in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consolidation: Option<String>,
     issued_at: String,
     status: String,
     /// How many submissions were started.
@@ -145,6 +161,7 @@ impl LhdnDocumentView {
             kind: document.kind,
             number: document.number,
             customer_id: document.customer_id,
+            consolidation: document.consolidation,
             issued_at: document.issued_at,
             status: document.status,
             attempt: document.attempt,
@@ -262,6 +279,11 @@ async fn resubmit_lhdn_document(
         .await
         .map_err(ApiError::internal)?
         .ok_or_else(|| ApiError::NotFound("document".into()))?;
+    // A consolidated e-invoice has no invoice; its id is no UUID, so it never gets here.
+    let invoice_id = document
+        .invoice_id
+        .clone()
+        .ok_or_else(|| ApiError::NotFound("document".into()))?;
     let note_id = document
         .note_id
         .as_deref()
@@ -273,11 +295,11 @@ async fn resubmit_lhdn_document(
     let outcome = state
         .commands::<Invoice>()
         .execute(
-            &document.invoice_id,
+            &invoice_id,
             &command,
             &meta.ctx(&user),
             &meta.options_for(&document.document_id)?,
         )
         .await?;
-    Ok(CommandAccepted::ok(&document.invoice_id, &outcome))
+    Ok(CommandAccepted::ok(&invoice_id, &outcome))
 }

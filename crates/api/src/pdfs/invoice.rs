@@ -36,6 +36,8 @@ pub(crate) async fn on_event(
         | InvoiceEvent::EInvoiceAccepted(_)
         | InvoiceEvent::EInvoiceRejected(_)
         | InvoiceEvent::EInvoiceResubmissionRequested(_)
+        | InvoiceEvent::IndividualEInvoiceRequested(_)
+        | InvoiceEvent::InvoiceConsolidated(_)
         | InvoiceEvent::InvoicePdfIssued(_) => return Ok(false),
     };
     let invoice: Invoice = state_at(state, &event.stream.stream_id, event.version).await?;

@@ -93,22 +93,8 @@ async fn jobs_show_their_latest_runs(app: TestApp) {
     app.get("/admin/jobs", Some(Role::Auditor))
         .await
         .assert_problem(StatusCode::FORBIDDEN, "forbidden");
-    let ctx = niaga_scheduler::JobContext {
-        db: app.state.db().clone(),
-        committed: app.state.committed().clone(),
-        late_fees: app.state.rental_policy().late_fees,
-    };
-    let job = niaga_scheduler::find("expire-quotations").unwrap();
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
-    let outcome = niaga_scheduler::run_once(
-        job.as_ref(),
-        &ctx,
-        as_of,
-        "test",
-        niaga_scheduler::Trigger::Command,
-    )
-    .await
-    .unwrap();
+    let outcome = app.run_job("expire-quotations", as_of).await;
     assert!(matches!(outcome, niaga_scheduler::Outcome::Ran(_)));
     let listed = app.get("/admin/jobs", Some(Role::Admin)).await;
     assert_eq!(listed.status, StatusCode::OK);

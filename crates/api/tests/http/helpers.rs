@@ -148,6 +148,25 @@ impl TestApp {
         self.send(json_request(Method::POST, path, body, token.as_deref()))
             .await
     }
+
+    /// Runs the scheduled job `name` once as of `as_of`, as `niaga jobs run` does.
+    pub async fn run_job(&self, name: &str, as_of: chrono::NaiveDate) -> niaga_scheduler::Outcome {
+        let ctx = niaga_scheduler::JobContext {
+            db: self.state.db().clone(),
+            committed: self.state.committed().clone(),
+            late_fees: self.state.rental_policy().late_fees,
+        };
+        let job = niaga_scheduler::find(name).unwrap();
+        niaga_scheduler::run_once(
+            job.as_ref(),
+            &ctx,
+            as_of,
+            "test",
+            niaga_scheduler::Trigger::Command,
+        )
+        .await
+        .unwrap()
+    }
 }
 
 /// `method path` with a JSON body as `role`, with extra headers (`If-Match`,

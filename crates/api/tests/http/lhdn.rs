@@ -1,7 +1,8 @@
 //! E-invoicing end to end against `lhdn-sandbox`: an invoice issued through the API is
 //! signed, submitted and validated, a credit note follows it, cancellation goes through
 //! LHDN's 72-hour window, and no path (a lost answer, LHDN down, two submitters) gets one
-//! document accepted twice.
+//! document accepted twice; sales whose buyers wanted no e-invoice go to LHDN in their
+//! month's consolidated e-invoice.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -169,6 +170,23 @@ impl Lhdn {
     /// Registers a buyer with `tin`, drafts and issues an invoice to it: (invoice id, number,
     /// customer id).
     async fn issued_invoice_to(&self, tin: &str) -> (String, String, String) {
+        let (id, customer) = self.drafted_invoice_to(tin, "350.00").await;
+        let number = self.issue(&id, &json!({})).await;
+        (id, number, customer)
+    }
+
+    /// Issues the draft `id` with `body`: its number.
+    async fn issue(&self, id: &str, body: &Value) -> String {
+        let issued = ok(&self
+            .post(&format!("/invoices/{id}/issue"), body, Role::Finance)
+            .await);
+        assert!(issued["version"].as_u64().is_some());
+        issued["number"].as_str().unwrap().to_owned()
+    }
+
+    /// Registers a buyer with `tin` and drafts an invoice of two calibrations at `price`
+    /// each (service tax 8 %): (invoice id, customer id).
+    async fn drafted_invoice_to(&self, tin: &str, price: &str) -> (String, String) {
         let customer = Self::buyer(tin);
         let customer = ok_status(
             &self.post("/customers", &customer, Role::Sales).await,
@@ -184,7 +202,7 @@ impl Lhdn {
                 "item_code": "CAL-M1-20KG",
                 "description": "Calibration of 20 kg test weight, class M1",
                 "quantity": "2", "unit": "C62",
-                "unit_price": { "amount": "350.00", "currency": "MYR" },
+                "unit_price": { "amount": price, "currency": "MYR" },
                 "tax": { "kind": "service" }
             }]
         });
@@ -195,18 +213,7 @@ impl Lhdn {
             .as_str()
             .unwrap()
             .to_owned();
-        let issued = ok(&self
-            .post(&format!("/invoices/{id}/issue"), &json!({}), Role::Finance)
-            .await);
-        let number = ok(&self
-            .app
-            .get(&format!("/invoices/{id}"), Some(Role::Auditor))
-            .await)["number"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        assert!(issued["version"].as_u64().is_some());
-        (id, number, customer)
+        (id, customer)
     }
 }
 
@@ -477,6 +484,123 @@ async fn a_rejected_invoice_is_submitted_again_once_its_buyer_is_fixed(backend: 
     lhdn.sandbox.shutdown().await;
 }
 
+/// Runs the consolidation job as of `as_of`: its counts.
+async fn consolidate(lhdn: &Lhdn, as_of: chrono::NaiveDate) -> niaga_scheduler::Counts {
+    match lhdn.app.run_job("consolidate-einvoices", as_of).await {
+        niaga_scheduler::Outcome::Ran(run) => {
+            assert_eq!(run.outcome, "succeeded", "{run:?}");
+            run.counts()
+        }
+        niaga_scheduler::Outcome::Busy => panic!("the job's lease is held"),
+    }
+}
+
+async fn a_months_sales_without_einvoice_go_to_lhdn_in_one_consolidated_einvoice(backend: Backend) {
+    use niaga_domain::values::Month;
+    let lhdn = Lhdn::start(backend).await;
+    let for_consolidation = json!({ "einvoice": "consolidated" });
+    let mut sales = Vec::new();
+    for _ in 0..3 {
+        let (id, _) = lhdn.drafted_invoice_to(testing::BUYER_TIN, "350.00").await;
+        let number = lhdn.issue(&id, &for_consolidation).await;
+        sales.push((id, number));
+    }
+    // None goes to LHDN on its own.
+    lhdn.submitter.run_cycle(chrono::Utc::now()).await.unwrap();
+    for (_, number) in &sales {
+        assert_eq!(
+            lhdn.document(number).await.unwrap()["status"],
+            "for_consolidation"
+        );
+        assert_eq!(held(&lhdn.sandbox, number), (0, 0));
+    }
+    // The buyer of the second asks for an e-invoice of their own within the month: it goes
+    // to LHDN on its own, as any invoice.
+    let (asked, asked_number) = &sales[1];
+    ok(&lhdn
+        .post(
+            &format!("/invoices/{asked}/individual-einvoice"),
+            &json!({}),
+            Role::Finance,
+        )
+        .await);
+    let valid = lhdn.until(asked_number, "valid").await;
+    assert_eq!(valid["kind"], "invoice");
+
+    // A sale over RM10,000 needs its own e-invoice: refused at /einvoice.
+    let (big, _) = lhdn.drafted_invoice_to(testing::BUYER_TIN, "6000.00").await;
+    let refused = lhdn
+        .post(
+            &format!("/invoices/{big}/issue"),
+            &for_consolidation,
+            Role::Finance,
+        )
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(refused["errors"][0]["pointer"], "/einvoice", "{refused}");
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("needs an e-invoice of its own"),
+        "{refused}"
+    );
+
+    // Day 2 of the next month, by our clock and LHDN's.
+    let now = chrono::Utc::now();
+    let month = Month::of(niaga_domain::business_day(now));
+    let as_of = month.next().first_day().succ_opt().unwrap();
+    let day_two = niaga_domain::start_of_business_day(as_of).unwrap();
+    lhdn.sandbox
+        .advance_clock(day_two - now + TimeDelta::hours(1));
+    let first = consolidate(&lhdn, as_of).await;
+    assert_eq!(first.get("sales"), Some(&2), "{first:?}");
+    assert_eq!(first.get("documents"), Some(&1), "{first:?}");
+    // Run again (a restart, a second instance): nothing more is prepared.
+    let again = consolidate(&lhdn, as_of).await;
+    assert_eq!(again.get("already_prepared"), Some(&1), "{again:?}");
+
+    let number = format!("CON-{month}-001");
+    let document = lhdn.until(&number, "valid").await;
+    assert_eq!(document["kind"], "consolidated");
+    assert_eq!(document["consolidation"], month.to_string());
+    assert!(document.get("customer_id").is_none(), "{document}");
+    let uuid = document["document_uuid"].as_str().unwrap();
+    let long_id = document["long_id"].as_str().unwrap();
+    assert_eq!(
+        document["validation_link"],
+        format!("{}/{uuid}/share/{long_id}", lhdn.sandbox.portal_url())
+    );
+    assert_eq!(held(&lhdn.sandbox, &number), (1, 1));
+    for (id, number) in [&sales[0], &sales[2]] {
+        let row = lhdn.document(number).await.unwrap();
+        assert_eq!(row["status"], "consolidated", "{row}");
+        assert_eq!(row["consolidation"], month.to_string());
+        assert_eq!(held(&lhdn.sandbox, number), (0, 0));
+        let invoice = ok(&lhdn
+            .app
+            .get(&format!("/invoices/{id}"), Some(Role::Auditor))
+            .await);
+        assert_eq!(invoice["einvoice"], "consolidated");
+        assert_eq!(invoice["consolidated_in"], month.to_string());
+    }
+    // Consolidated: the third buyer can no longer ask for an e-invoice of their own.
+    let (third, _) = &sales[2];
+    lhdn.post(
+        &format!("/invoices/{third}/individual-einvoice"),
+        &json!({}),
+        Role::Finance,
+    )
+    .await
+    .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "already-consolidated");
+    let listed = ok(&lhdn
+        .app
+        .get("/lhdn/documents?status=consolidated", Some(Role::Auditor))
+        .await);
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+    lhdn.sandbox.shutdown().await;
+}
+
 macro_rules! lhdn_tests {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -505,4 +629,5 @@ lhdn_tests!(
     two_submitters_at_once_submit_each_invoice_once,
     a_document_lhdn_finds_invalid_shows_lhdns_problems,
     a_rejected_invoice_is_submitted_again_once_its_buyer_is_fixed,
+    a_months_sales_without_einvoice_go_to_lhdn_in_one_consolidated_einvoice,
 );

@@ -33,6 +33,9 @@ async fn the_document_is_openapi_3_1_with_every_route() {
         "/delivery-orders/{id}/signature-links",
         "/sign/{token}",
         "/documents/{id}",
+        "/invoices/{id}/issue",
+        "/invoices/{id}/individual-einvoice",
+        "/lhdn/documents",
     ] {
         assert!(api["paths"].get(path).is_some(), "{path} is not documented");
     }
@@ -44,6 +47,12 @@ async fn the_document_is_openapi_3_1_with_every_route() {
         schemas["DocumentLink"]
     );
     assert!(schemas["InvoiceView"]["properties"]["documents"].is_object());
+    // Issuing says whether the buyer wants an e-invoice of their own.
+    assert!(
+        schemas["IssueInvoiceBody"]["properties"]["einvoice"].is_object(),
+        "{}",
+        schemas["IssueInvoiceBody"]
+    );
     assert!(schemas["QuotationView"]["properties"]["documents"].is_object());
     assert_eq!(
         api["components"]["securitySchemes"]["bearer"]["scheme"],

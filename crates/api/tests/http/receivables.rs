@@ -281,7 +281,12 @@ impl Books<'_> {
                 &|n| {
                     DocumentNumber::new(DocumentKind::Invoice, year, n)
                         .ok()
-                        .map(|number| InvoiceCommand::Issue(IssueInvoice { number }))
+                        .map(|number| {
+                            InvoiceCommand::Issue(IssueInvoice {
+                                number,
+                                einvoice: niaga_domain::invoice::EInvoiceChoice::Individual,
+                            })
+                        })
                 },
                 &self.ctx,
                 &CommandOptions::default(),

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::LineError;
 use crate::money::{Currency, Money};
 use crate::tax::{TaxRule, TaxTreatment};
-use crate::values::{ItemCode, Lines, Quantity, UnitCode, check_text};
+use crate::values::{ExemptionReason, ItemCode, Lines, Quantity, UnitCode, check_text};
 
 /// LHDN's limit on an item's description (`Item.Description`).
 const DESCRIPTION_MAX: usize = 300;
@@ -206,5 +206,15 @@ impl LineTax {
     /// The tax remitted by the rule's exemption (zero without one).
     pub fn exempted(&self) -> Money {
         self.exempted
+    }
+
+    /// Why the line is (partly) exempt, as LHDN is told: a line exempt by its own reason
+    /// (type E) gives it; a rule with a partial exemption ("8 % less 2 %") gives the
+    /// exemption order's reason, shown with the effective rate so that taxable × percent =
+    /// tax on the document.
+    pub fn exemption_reason(&self) -> Option<&ExemptionReason> {
+        self.treatment
+            .exemption_reason()
+            .or(self.rule.exemption().map(|e| e.reason()))
     }
 }

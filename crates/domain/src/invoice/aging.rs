@@ -231,7 +231,9 @@ impl Receivable {
             | E::EInvoiceAccepted(_)
             | E::EInvoiceRejected(_)
             | E::NoteValidatedByLhdn(_)
-            | E::EInvoiceResubmissionRequested(_) => return Ok(()),
+            | E::EInvoiceResubmissionRequested(_)
+            | E::IndividualEInvoiceRequested(_)
+            | E::InvoiceConsolidated(_) => return Ok(()),
         };
         self.moved(on, change)
     }

@@ -5,10 +5,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use uuid::Uuid;
 
-use super::{DocumentNumber, LhdnProblem, PaymentMethod, PaymentTerms, QuotationSource};
+use super::{
+    DocumentNumber, EInvoiceChoice, LhdnProblem, PaymentMethod, PaymentTerms, QuotationSource,
+};
 use crate::billing::LineInput;
+use crate::einvoice::SubmissionStep;
 use crate::ids::{CustomerId, InvoiceId, NoteId, PaymentId};
 use crate::money::{Currency, Money};
+use crate::values::Month;
 
 /// A command to the Invoice aggregate.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +31,11 @@ pub enum InvoiceCommand {
     RecordEInvoiceAcceptance(RecordEInvoiceAcceptance),
     RecordEInvoiceRejection(RecordEInvoiceRejection),
     RequestEInvoiceResubmission(RequestEInvoiceResubmission),
+    /// The buyer of a sale issued for consolidation asks for an e-invoice of their own:
+    /// allowed within the month of the sale, until the month is consolidated.
+    RequestIndividualEInvoice,
+    /// The month's consolidated e-invoice takes in this sale (the consolidation job's command).
+    Consolidate(ConsolidateInvoice),
     /// Records the PDF issued for a version of the document (the PDF issuer's command):
     /// nothing new when it is recorded already.
     RecordPdf(crate::PdfIssued),
@@ -65,6 +74,9 @@ pub struct AmendDraft {
 pub struct IssueInvoice {
     /// From the invoice series of the issue day's year.
     pub number: DocumentNumber,
+    /// Whether the buyer wants an e-invoice of their own. A sale left to the consolidated
+    /// e-invoice must be in ringgit and, from 2026, at most RM10,000 payable.
+    pub einvoice: EInvoiceChoice,
 }
 
 /// Records money received against the issued invoice.
@@ -161,4 +173,42 @@ pub struct RecordEInvoiceRejection {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestEInvoiceResubmission {
     pub note_id: Option<NoteId>,
+}
+
+/// Takes the sale into the consolidated e-invoice of `month` (its month): once the month is
+/// over, for a sale issued for consolidation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsolidateInvoice {
+    pub month: Month,
+}
+
+impl InvoiceCommand {
+    /// The submitter's `step` for the invoice (`None`) or its note `note_id`.
+    pub fn submission(note_id: Option<NoteId>, step: SubmissionStep) -> Self {
+        match step {
+            SubmissionStep::Start(s) => Self::StartEInvoiceSubmission(StartEInvoiceSubmission {
+                note_id,
+                document_hash: s.document_hash,
+                signed_copy: s.signed_copy,
+            }),
+            SubmissionStep::Accept(a) => Self::RecordEInvoiceAcceptance(RecordEInvoiceAcceptance {
+                note_id,
+                attempt: a.attempt,
+                submission_uid: a.submission_uid,
+                document_uuid: a.document_uuid,
+            }),
+            SubmissionStep::Reject(r) => Self::RecordEInvoiceRejection(RecordEInvoiceRejection {
+                note_id,
+                attempt: r.attempt,
+                document_uuid: r.document_uuid,
+                problems: r.problems,
+            }),
+            SubmissionStep::Validate(v) => Self::RecordLhdnValidation(RecordLhdnValidation {
+                note_id,
+                document_uuid: v.document_uuid,
+                long_id: v.long_id,
+                validated_at: v.validated_at,
+            }),
+        }
+    }
 }

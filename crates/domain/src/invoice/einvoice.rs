@@ -1,35 +1,23 @@
 //! Each document of an invoice stream (the invoice itself and each note) on its way to LHDN
-//! as an e-invoice: submitted, accepted for validation, then validated or rejected.
-//!
-//! The rules here are what keeps one document from being accepted twice: a submission is
-//! recorded as started before it is sent, and no new one may start while one is under way
-//! or once the document is validated. The submitter reconciles an attempt left open by a
-//! crash with LHDN instead of starting another.
+//! as an e-invoice. The invoice's own rules come first (issued, not cancelled, a note only
+//! once its invoice is valid, not the invoice of a sale left to the month's consolidated
+//! e-invoice); the submission's are [`crate::einvoice`]'s, shared with consolidated
+//! e-invoices.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use super::{
-    DocumentNumber, EInvoiceAccepted, EInvoiceRejected, EInvoiceResubmissionRequested,
-    EInvoiceSubmissionStarted, InvoiceError, InvoiceEvent, InvoiceRecord, RecordEInvoiceAcceptance,
-    RecordEInvoiceRejection, RequestEInvoiceResubmission, StartEInvoiceSubmission,
+    DocumentNumber, EInvoiceAccepted, EInvoiceChoice, EInvoiceRejected,
+    EInvoiceResubmissionRequested, EInvoiceSubmissionStarted, InvoiceError, InvoiceEvent,
+    InvoiceRecord, RecordEInvoiceAcceptance, RecordEInvoiceRejection, RequestEInvoiceResubmission,
+    StartEInvoiceSubmission,
 };
 use crate::Ctx;
+use crate::einvoice::{
+    self, EInvoiceStage, RecordAcceptance, RecordRejection, StartSubmission, SubmissionError, Track,
+};
 use crate::ids::NoteId;
-
-/// LHDN refuses a document issued more than 72 hours before it is submitted (LHDN.md §1.14).
-pub const SUBMISSION_WINDOW: TimeDelta = TimeDelta::hours(72);
-
-/// One problem LHDN reported with a document, in its words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LhdnProblem {
-    /// LHDN's code (`CF321`, `DS320`, `BadStructure`...), when it gave one.
-    pub code: Option<String>,
-    pub message: String,
-    /// Where in the document, when LHDN said.
-    pub property_path: Option<String>,
-}
 
 /// Where one document stands with LHDN.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,39 +29,12 @@ pub struct EInvoice {
     pub stage: EInvoiceStage,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "stage", rename_all = "snake_case")]
-pub enum EInvoiceStage {
-    /// Recorded as started; LHDN's answer is not recorded yet.
-    Submitting {
-        document_hash: String,
-        signed_copy: Uuid,
-        started_at: DateTime<Utc>,
-    },
-    /// LHDN accepted it for validation.
-    Accepted {
-        submission_uid: String,
-        document_uuid: String,
-        accepted_at: DateTime<Utc>,
-    },
-    Rejected {
-        document_uuid: Option<String>,
-        problems: Vec<LhdnProblem>,
-        rejected_at: DateTime<Utc>,
-    },
-    Validated {
-        document_uuid: String,
-        long_id: String,
-        validated_at: DateTime<Utc>,
-    },
-    /// Rejected, then asked to be submitted again.
-    ResubmissionRequested { requested_at: DateTime<Utc> },
-}
-
-impl EInvoiceStage {
-    /// A submission was sent (or may have been) and LHDN's verdict is not recorded yet.
-    pub fn under_way(&self) -> bool {
-        matches!(self, Self::Submitting { .. } | Self::Accepted { .. })
+impl EInvoice {
+    pub fn track(&self) -> Track<'_> {
+        Track {
+            attempts: self.attempts,
+            stage: &self.stage,
+        }
     }
 }
 
@@ -82,6 +43,10 @@ impl InvoiceRecord {
     /// never submitted.
     pub fn einvoice(&self, note_id: Option<NoteId>) -> Option<&EInvoice> {
         self.einvoices.iter().find(|e| e.note_id == note_id)
+    }
+
+    fn track(&self, note_id: Option<NoteId>) -> Option<Track<'_>> {
+        self.einvoice(note_id).map(EInvoice::track)
     }
 
     /// Records the document's new stage; `new_attempt` when a submission starts.
@@ -104,9 +69,7 @@ impl InvoiceRecord {
             }),
         }
     }
-}
 
-impl InvoiceRecord {
     /// The number and issue instant of the invoice (`None`) or of its note `note_id`, once
     /// issued.
     pub fn document_issue(
@@ -121,7 +84,7 @@ impl InvoiceRecord {
 }
 
 /// [`InvoiceRecord::document_issue`], or why there is no such issued document.
-fn document(
+pub(super) fn document(
     r: &InvoiceRecord,
     note_id: Option<NoteId>,
 ) -> Result<(DocumentNumber, DateTime<Utc>), InvoiceError> {
@@ -132,12 +95,27 @@ fn document(
     }
 }
 
-fn document_hash(text: &str) -> Result<String, InvoiceError> {
-    let is_hex = text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    if is_hex {
-        Ok(text.to_owned())
-    } else {
-        Err(InvoiceError::BadDocumentHash)
+impl InvoiceError {
+    /// The shared submission rules' refusal, for the document `number` of this stream.
+    pub(super) fn submission(number: DocumentNumber, refusal: SubmissionError) -> Self {
+        match refusal {
+            SubmissionError::UnderWay { attempt } => Self::SubmissionUnderWay { number, attempt },
+            SubmissionError::AlreadyValidated { document_uuid } => {
+                Self::AlreadyValidated { document_uuid }
+            }
+            SubmissionError::WindowClosed { closed_at } => {
+                Self::SubmissionWindowClosed { number, closed_at }
+            }
+            SubmissionError::BadDocumentHash => Self::BadDocumentHash,
+            SubmissionError::NoSuchSubmission { attempt } => {
+                Self::NoSuchSubmission { number, attempt }
+            }
+            SubmissionError::AcceptedAsAnother { document_uuid } => {
+                Self::AcceptedAsAnother { document_uuid }
+            }
+            SubmissionError::NotRejected => Self::NotRejectedByLhdn { number },
+            SubmissionError::InvalidText { field, problem } => Self::InvalidText { field, problem },
+        }
     }
 }
 
@@ -150,55 +128,28 @@ pub(super) fn start(
     if r.cancellation.is_some() {
         return Err(InvoiceError::Cancelled { number });
     }
+    // The buyer wanted no e-invoice: the sale goes to LHDN in the month's consolidated
+    // e-invoice, never on its own (LHDN.md §2.8).
+    if c.note_id.is_none() && r.einvoice_choice() == EInvoiceChoice::Consolidated {
+        return Err(InvoiceError::LeftToConsolidation { number });
+    }
     // LHDN's referenced-document rule: a note must name a valid invoice's UUID.
     if c.note_id.is_some() && r.lhdn.is_none() {
         let invoice = r.number().cloned().unwrap_or(number);
         return Err(InvoiceError::InvoiceNotValidated { invoice });
     }
-    let einvoice = r.einvoice(c.note_id);
-    if let Some(einvoice) = einvoice {
-        match &einvoice.stage {
-            EInvoiceStage::Submitting { .. } | EInvoiceStage::Accepted { .. } => {
-                return Err(InvoiceError::SubmissionUnderWay {
-                    number,
-                    attempt: einvoice.attempts,
-                });
-            }
-            EInvoiceStage::Validated { document_uuid, .. } => {
-                return Err(InvoiceError::AlreadyValidated {
-                    document_uuid: document_uuid.clone(),
-                });
-            }
-            EInvoiceStage::Rejected { .. } | EInvoiceStage::ResubmissionRequested { .. } => {}
-        }
-    }
-    let closed_at = issued_at + SUBMISSION_WINDOW;
-    if ctx.now >= closed_at {
-        return Err(InvoiceError::SubmissionWindowClosed { number, closed_at });
-    }
-    let document_hash = document_hash(&c.document_hash)?;
+    let start = StartSubmission {
+        document_hash: c.document_hash.clone(),
+        signed_copy: c.signed_copy,
+    };
+    let started = einvoice::start(r.track(c.note_id), issued_at, &start, ctx.now)
+        .map_err(|refusal| InvoiceError::submission(number, refusal))?;
     Ok(vec![InvoiceEvent::EInvoiceSubmissionStarted(
         EInvoiceSubmissionStarted {
             note_id: c.note_id,
-            attempt: einvoice.map_or(0, |e| e.attempts) + 1,
-            document_hash,
-            signed_copy: c.signed_copy,
-            started_at: ctx.now,
+            started,
         },
     )])
-}
-
-/// The attempt `attempt` of the document, if it is the latest one.
-fn latest_attempt(
-    r: &InvoiceRecord,
-    note_id: Option<NoteId>,
-    attempt: u32,
-) -> Result<&EInvoiceStage, InvoiceError> {
-    let (number, _) = document(r, note_id)?;
-    match r.einvoice(note_id) {
-        Some(einvoice) if einvoice.attempts == attempt => Ok(&einvoice.stage),
-        _ => Err(InvoiceError::NoSuchSubmission { number, attempt }),
-    }
 }
 
 pub(super) fn accept(
@@ -206,39 +157,19 @@ pub(super) fn accept(
     c: &RecordEInvoiceAcceptance,
     ctx: &Ctx,
 ) -> Result<Vec<InvoiceEvent>, InvoiceError> {
-    match latest_attempt(r, c.note_id, c.attempt)? {
-        EInvoiceStage::Submitting { .. } => {}
-        // A retried record of the same answer.
-        EInvoiceStage::Accepted { document_uuid, .. } if *document_uuid == c.document_uuid => {
-            return Ok(vec![]);
-        }
-        // The verdict came first (a reconciled attempt): nothing left to record.
-        EInvoiceStage::Validated { document_uuid, .. }
-        | EInvoiceStage::Rejected {
-            document_uuid: Some(document_uuid),
-            ..
-        } if *document_uuid == c.document_uuid => return Ok(vec![]),
-        EInvoiceStage::Accepted { document_uuid, .. }
-        | EInvoiceStage::Validated { document_uuid, .. } => {
-            return Err(InvoiceError::AcceptedAsAnother {
-                document_uuid: document_uuid.clone(),
-            });
-        }
-        EInvoiceStage::Rejected { .. } | EInvoiceStage::ResubmissionRequested { .. } => {
-            let (number, _) = document(r, c.note_id)?;
-            return Err(InvoiceError::NoSuchSubmission {
-                number,
-                attempt: c.attempt,
-            });
-        }
-    }
-    Ok(vec![InvoiceEvent::EInvoiceAccepted(EInvoiceAccepted {
-        note_id: c.note_id,
+    let (number, _) = document(r, c.note_id)?;
+    let acceptance = RecordAcceptance {
         attempt: c.attempt,
-        submission_uid: lhdn_text(&c.submission_uid, "submission_uid")?,
-        document_uuid: lhdn_text(&c.document_uuid, "document_uuid")?,
-        accepted_at: ctx.now,
-    })])
+        submission_uid: c.submission_uid.clone(),
+        document_uuid: c.document_uuid.clone(),
+    };
+    let accepted = einvoice::accept(r.track(c.note_id), &acceptance, ctx.now)
+        .map_err(|refusal| InvoiceError::submission(number, refusal))?;
+    let note_id = c.note_id;
+    Ok(accepted
+        .map(|accepted| InvoiceEvent::EInvoiceAccepted(EInvoiceAccepted { note_id, accepted }))
+        .into_iter()
+        .collect())
 }
 
 pub(super) fn reject(
@@ -246,29 +177,19 @@ pub(super) fn reject(
     c: &RecordEInvoiceRejection,
     ctx: &Ctx,
 ) -> Result<Vec<InvoiceEvent>, InvoiceError> {
-    match latest_attempt(r, c.note_id, c.attempt)? {
-        EInvoiceStage::Submitting { .. } | EInvoiceStage::Accepted { .. } => {}
-        EInvoiceStage::Rejected { .. } | EInvoiceStage::ResubmissionRequested { .. } => {
-            return Ok(vec![]);
-        }
-        EInvoiceStage::Validated { document_uuid, .. } => {
-            return Err(InvoiceError::AlreadyValidated {
-                document_uuid: document_uuid.clone(),
-            });
-        }
-    }
-    let document_uuid = c
-        .document_uuid
-        .as_deref()
-        .map(|uuid| lhdn_text(uuid, "document_uuid"))
-        .transpose()?;
-    Ok(vec![InvoiceEvent::EInvoiceRejected(EInvoiceRejected {
-        note_id: c.note_id,
+    let (number, _) = document(r, c.note_id)?;
+    let rejection = RecordRejection {
         attempt: c.attempt,
-        document_uuid,
+        document_uuid: c.document_uuid.clone(),
         problems: c.problems.clone(),
-        rejected_at: ctx.now,
-    })])
+    };
+    let rejected = einvoice::reject(r.track(c.note_id), &rejection, ctx.now)
+        .map_err(|refusal| InvoiceError::submission(number, refusal))?;
+    let note_id = c.note_id;
+    Ok(rejected
+        .map(|rejected| InvoiceEvent::EInvoiceRejected(EInvoiceRejected { note_id, rejected }))
+        .into_iter()
+        .collect())
 }
 
 pub(super) fn request_resubmission(
@@ -277,11 +198,10 @@ pub(super) fn request_resubmission(
     ctx: &Ctx,
 ) -> Result<Vec<InvoiceEvent>, InvoiceError> {
     let (number, _) = document(r, c.note_id)?;
-    match r.einvoice(c.note_id).map(|e| &e.stage) {
-        Some(EInvoiceStage::Rejected { .. }) => {}
-        // Asked twice: once is enough.
-        Some(EInvoiceStage::ResubmissionRequested { .. }) => return Ok(vec![]),
-        _ => return Err(InvoiceError::NotRejectedByLhdn { number }),
+    let asked = einvoice::may_resubmit(r.track(c.note_id))
+        .map_err(|refusal| InvoiceError::submission(number.clone(), refusal))?;
+    if !asked {
+        return Ok(vec![]);
     }
     if r.cancellation.is_some() {
         return Err(InvoiceError::Cancelled { number });
@@ -292,8 +212,4 @@ pub(super) fn request_resubmission(
             requested_at: ctx.now,
         },
     )])
-}
-
-fn lhdn_text(text: &str, field: &'static str) -> Result<String, InvoiceError> {
-    super::lhdn_id(text, field)
 }

@@ -7,7 +7,7 @@ use super::{DocumentKind, DocumentNumber};
 use crate::billing::BillingError;
 use crate::ids::NoteId;
 use crate::money::{Currency, Money};
-use crate::values::TextProblem;
+use crate::values::{Month, TextProblem};
 
 /// A refusal of the Invoice aggregate; the API answers it with a 4xx.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -134,6 +134,45 @@ pub enum InvoiceError {
     AcceptedAsAnother { document_uuid: String },
     #[error("{number} was not rejected by LHDN: only a rejected document is submitted again")]
     NotRejectedByLhdn { number: DocumentNumber },
+    /// LHDN: from 1 January 2026 a single transaction above RM10,000 needs its own e-invoice.
+    #[error(
+        "this sale of {payable} needs an e-invoice of its own: LHDN allows a sale in the consolidated e-invoice only up to {limit}"
+    )]
+    OverConsolidationLimit { payable: Money, limit: Money },
+    #[error(
+        "a sale in {currency} needs an e-invoice of its own: the consolidated e-invoice is in ringgit"
+    )]
+    ConsolidationInForeignCurrency { currency: Currency },
+    #[error(
+        "the buyer of {number} can no longer ask for an e-invoice of their own: LHDN allows it within the month of the sale ({month}), which is over"
+    )]
+    IndividualEInvoiceTooLate {
+        number: DocumentNumber,
+        month: Month,
+    },
+    #[error("{number} is in the consolidated e-invoice of {month}")]
+    AlreadyConsolidated {
+        number: DocumentNumber,
+        month: Month,
+    },
+    #[error(
+        "{number} goes to LHDN in the month's consolidated e-invoice: the buyer asked for none (they may still ask within the month)"
+    )]
+    LeftToConsolidation { number: DocumentNumber },
+    #[error("{number} has an e-invoice of its own and is not consolidated")]
+    NotLeftToConsolidation { number: DocumentNumber },
+    #[error("{number} was not issued in {month}")]
+    SaleOutsideMonth {
+        number: DocumentNumber,
+        month: Month,
+    },
+    #[error("{month} is not over: its sales are consolidated once it is")]
+    MonthNotOver { month: Month },
+    /// Notes against consolidated sales are not supported yet (docs/decisions/0015).
+    #[error(
+        "{number} was issued for the consolidated e-invoice: notes against it are not supported; ask for an e-invoice of its own first (within the month of the sale)"
+    )]
+    NoteOnConsolidatedSale { number: DocumentNumber },
 }
 
 fn list(numbers: &[DocumentNumber]) -> String {
@@ -164,6 +203,9 @@ impl InvoiceError {
             | Self::PaymentFractionOfSen
             | Self::Overpayment { .. } => Some("/amount".to_owned()),
             Self::PaymentInFuture { .. } => Some("/received_on".to_owned()),
+            Self::OverConsolidationLimit { .. } | Self::ConsolidationInForeignCurrency { .. } => {
+                Some("/einvoice".to_owned())
+            }
             Self::NotDrafted
             | Self::AlreadyDrafted
             | Self::AlreadyIssued { .. }
@@ -181,7 +223,14 @@ impl InvoiceError {
             | Self::SubmissionWindowClosed { .. }
             | Self::NoSuchSubmission { .. }
             | Self::AcceptedAsAnother { .. }
-            | Self::NotRejectedByLhdn { .. } => None,
+            | Self::NotRejectedByLhdn { .. }
+            | Self::IndividualEInvoiceTooLate { .. }
+            | Self::AlreadyConsolidated { .. }
+            | Self::LeftToConsolidation { .. }
+            | Self::NotLeftToConsolidation { .. }
+            | Self::SaleOutsideMonth { .. }
+            | Self::MonthNotOver { .. }
+            | Self::NoteOnConsolidatedSale { .. } => None,
             Self::NoSuchNote { .. } => Some("/note_id".to_owned()),
             Self::BadDocumentHash => Some("/document_hash".to_owned()),
         }

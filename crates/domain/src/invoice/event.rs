@@ -5,13 +5,15 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use uuid::Uuid;
+use serde_json::Value;
 
-use super::{DocumentNumber, LhdnProblem, PaymentMethod, PaymentTerms, QuotationSource};
-use crate::DomainEvent;
+use super::{DocumentNumber, EInvoiceChoice, PaymentMethod, PaymentTerms, QuotationSource};
 use crate::billing::{Line, Totals};
+use crate::einvoice::{Accepted, Rejected, Started, Validated};
 use crate::ids::{CustomerId, InvoiceId, NoteId, PaymentId};
 use crate::money::{Currency, Money};
+use crate::values::Month;
+use crate::{DomainEvent, UpcastError};
 
 /// An event of the Invoice stream. The variant name is the stored event type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +36,8 @@ pub enum InvoiceEvent {
     EInvoiceResubmissionRequested(EInvoiceResubmissionRequested),
     /// The PDF of a document of this stream was issued (stored, its digest recorded).
     InvoicePdfIssued(crate::PdfIssued),
+    IndividualEInvoiceRequested(IndividualEInvoiceRequested),
+    InvoiceConsolidated(InvoiceConsolidated),
 }
 
 /// An invoice was drafted, its lines priced under the SST rules of `priced_on`.
@@ -75,6 +79,9 @@ pub struct InvoiceIssued {
     pub due_on: NaiveDate,
     pub lines: Vec<Line>,
     pub totals: Totals,
+    /// Whether the buyer wants an e-invoice of their own (schema version 2; before, every
+    /// invoice went to LHDN on its own).
+    pub einvoice: EInvoiceChoice,
 }
 
 /// Money was received against the invoice.
@@ -119,12 +126,11 @@ pub struct InvoiceVoided {
     pub voided_at: DateTime<Utc>,
 }
 
-/// LHDN validated the issued invoice.
+/// LHDN validated the issued invoice (the fields of [`Validated`], stored flat).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvoiceValidatedByLhdn {
-    pub document_uuid: String,
-    pub long_id: String,
-    pub validated_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub validated: Validated,
 }
 
 /// The issued invoice was cancelled. The invoice and customer are repeated for readers of
@@ -140,29 +146,23 @@ pub struct InvoiceCancelled {
 
 /// The submitter is about to send a document of this stream (the invoice, or the note
 /// `note_id`) to LHDN: recorded before it is sent, so that after a crash the next submitter
-/// knows a submission may have reached LHDN and reconciles instead of sending again.
+/// knows a submission may have reached LHDN and reconciles instead of sending again. The
+/// submission's fields ([`Started`]: attempt, hash, signed copy, time) are stored flat, as
+/// in every event of this family.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EInvoiceSubmissionStarted {
     /// `None`: the invoice itself.
     pub note_id: Option<NoteId>,
-    /// 1 for the first submission of this document, 2 after a rejection, and so on.
-    pub attempt: u32,
-    /// The lower-case hex SHA-256 of the signed document: LHDN's `documentHash`.
-    pub document_hash: String,
-    /// The signed document in the document store: the very bytes sent, for a resend and
-    /// for the record.
-    pub signed_copy: Uuid,
-    pub started_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub started: Started,
 }
 
 /// LHDN accepted the document for validation (HTTP 202).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EInvoiceAccepted {
     pub note_id: Option<NoteId>,
-    pub attempt: u32,
-    pub submission_uid: String,
-    pub document_uuid: String,
-    pub accepted_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub accepted: Accepted,
 }
 
 /// LHDN refused the document: at submission, or as invalid after validating it. It stays
@@ -170,20 +170,16 @@ pub struct EInvoiceAccepted {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EInvoiceRejected {
     pub note_id: Option<NoteId>,
-    pub attempt: u32,
-    /// LHDN's UUID, when it got as far as having one (invalid after validation).
-    pub document_uuid: Option<String>,
-    pub problems: Vec<LhdnProblem>,
-    pub rejected_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub rejected: Rejected,
 }
 
 /// LHDN validated a credit, debit or refund note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoteValidatedByLhdn {
     pub note_id: NoteId,
-    pub document_uuid: String,
-    pub long_id: String,
-    pub validated_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub validated: Validated,
 }
 
 /// Someone fixed what LHDN rejected (the customer's TIN, say) and asked for the document to
@@ -192,6 +188,25 @@ pub struct NoteValidatedByLhdn {
 pub struct EInvoiceResubmissionRequested {
     pub note_id: Option<NoteId>,
     pub requested_at: DateTime<Utc>,
+}
+
+/// The buyer of a sale issued for consolidation asked for an e-invoice of their own: the
+/// invoice goes to LHDN on its own after all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndividualEInvoiceRequested {
+    pub invoice_id: InvoiceId,
+    pub number: DocumentNumber,
+    pub requested_at: DateTime<Utc>,
+}
+
+/// The sale is in the consolidated e-invoice of `month` (the stream of that id) and no
+/// longer gets one of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceConsolidated {
+    pub invoice_id: InvoiceId,
+    pub number: DocumentNumber,
+    pub month: Month,
+    pub consolidated_at: DateTime<Utc>,
 }
 
 impl DomainEvent for InvoiceEvent {
@@ -213,6 +228,36 @@ impl DomainEvent for InvoiceEvent {
             Self::NoteValidatedByLhdn(_) => "NoteValidatedByLhdn",
             Self::EInvoiceResubmissionRequested(_) => "EInvoiceResubmissionRequested",
             Self::InvoicePdfIssued(_) => "InvoicePdfIssued",
+            Self::IndividualEInvoiceRequested(_) => "IndividualEInvoiceRequested",
+            Self::InvoiceConsolidated(_) => "InvoiceConsolidated",
+        }
+    }
+
+    fn schema_version(event_type: &str) -> u16 {
+        match event_type {
+            "InvoiceIssued" => 2,
+            _ => 1,
+        }
+    }
+
+    fn upcast(event_type: &str, version: u16, payload: Value) -> Result<Value, UpcastError> {
+        match (event_type, version, payload) {
+            // v1 → v2: `einvoice` was added with consolidated e-invoices; before, every
+            // invoice went to LHDN on its own.
+            ("InvoiceIssued", 1, Value::Object(mut fields)) => {
+                fields
+                    .entry("einvoice")
+                    .or_insert_with(|| Value::from("individual"));
+                Ok(Value::Object(fields))
+            }
+            ("InvoiceIssued", 1, _) => Err(UpcastError::Shape {
+                event_type: event_type.to_owned(),
+                message: "a version 1 payload is a JSON object".to_owned(),
+            }),
+            (_, version, _) => Err(UpcastError::UnknownVersion {
+                event_type: event_type.to_owned(),
+                version,
+            }),
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod aging;
 mod command;
+mod consolidation;
 mod einvoice;
 mod error;
 mod event;
@@ -15,17 +16,20 @@ mod terms;
 #[cfg(test)]
 mod tests;
 
+pub use crate::einvoice::{EInvoiceStage, LhdnProblem, SUBMISSION_WINDOW};
 pub use command::{
-    AmendDraft, CancelInvoice, DraftInvoice, InvoiceCommand, IssueInvoice, IssueNote,
-    RecordEInvoiceAcceptance, RecordEInvoiceRejection, RecordLhdnValidation, RecordPayment,
-    RequestEInvoiceResubmission, StartEInvoiceSubmission, VoidInvoice,
+    AmendDraft, CancelInvoice, ConsolidateInvoice, DraftInvoice, InvoiceCommand, IssueInvoice,
+    IssueNote, RecordEInvoiceAcceptance, RecordEInvoiceRejection, RecordLhdnValidation,
+    RecordPayment, RequestEInvoiceResubmission, StartEInvoiceSubmission, VoidInvoice,
 };
-pub use einvoice::{EInvoice, EInvoiceStage, LhdnProblem, SUBMISSION_WINDOW};
+pub use consolidation::{EInvoiceChoice, SINGLE_TRANSACTION_LIMIT, single_transaction_rule_from};
+pub use einvoice::EInvoice;
 pub use error::InvoiceError;
 pub use event::{
     EInvoiceAccepted, EInvoiceRejected, EInvoiceResubmissionRequested, EInvoiceSubmissionStarted,
-    InvoiceCancelled, InvoiceDraftAmended, InvoiceDrafted, InvoiceEvent, InvoiceIssued,
-    InvoiceValidatedByLhdn, InvoiceVoided, NoteIssued, NoteValidatedByLhdn, PaymentRecorded,
+    IndividualEInvoiceRequested, InvoiceCancelled, InvoiceConsolidated, InvoiceDraftAmended,
+    InvoiceDrafted, InvoiceEvent, InvoiceIssued, InvoiceValidatedByLhdn, InvoiceVoided, NoteIssued,
+    NoteValidatedByLhdn, PaymentRecorded,
 };
 pub use number::{DocumentKind, DocumentNumber};
 pub use payment::PaymentMethod;
@@ -35,7 +39,7 @@ pub use state::{
 };
 pub use terms::PaymentTerms;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 
 use crate::billing::{self, Adjustments, Line, LineInput, Totals};
 use crate::money::{Currency, Money};
@@ -48,14 +52,13 @@ const REFERENCE_MAX: usize = 100;
 /// LHDN's limit on a cancellation reason (LHDN.md §1.7). Voids and notes keep the same rule,
 /// so every reason on an invoice reads and is checked alike.
 const REASON_MAX: usize = 300;
-/// LHDN's document UUID and long id are short tokens; this only keeps junk out.
-const LHDN_ID_MAX: usize = 100;
 
 impl Aggregate for Invoice {
     /// Stored beside every event of an invoice stream: never rename.
     const STREAM_TYPE: &'static str = "invoice";
     /// 2: the record keeps each document's e-invoice stage. 3: and the PDFs issued of it.
-    const STATE_VERSION: u32 = 3;
+    /// 4: and whether the sale is left to the consolidated e-invoice.
+    const STATE_VERSION: u32 = 4;
     type Command = InvoiceCommand;
     type Event = InvoiceEvent;
     type Error = InvoiceError;
@@ -83,7 +86,9 @@ impl Aggregate for Invoice {
                 | C::StartEInvoiceSubmission(_)
                 | C::RecordEInvoiceAcceptance(_)
                 | C::RecordEInvoiceRejection(_)
-                | C::RequestEInvoiceResubmission(_),
+                | C::RequestEInvoiceResubmission(_)
+                | C::RequestIndividualEInvoice
+                | C::Consolidate(_),
             ) => Err(InvoiceError::NotDrafted),
             (Self::Drafted(r), C::AmendDraft(c)) => amend(r, c, ctx),
             (Self::Drafted(r), C::Issue(c)) => issue(r, c, ctx),
@@ -100,6 +105,10 @@ impl Aggregate for Invoice {
             (Self::Drafted(r), C::RequestEInvoiceResubmission(c)) => {
                 einvoice::request_resubmission(r, c, ctx)
             }
+            (Self::Drafted(r), C::RequestIndividualEInvoice) => {
+                consolidation::request_individual(r, ctx)
+            }
+            (Self::Drafted(r), C::Consolidate(c)) => consolidation::consolidate(r, c, ctx),
             (Self::NotDrafted, C::RecordPdf(_)) => Err(InvoiceError::NotDrafted),
             (Self::Drafted(r), C::RecordPdf(pdf)) => Ok(crate::record_pdf(&r.pdfs, pdf)
                 .map(InvoiceEvent::InvoicePdfIssued)
@@ -129,6 +138,7 @@ impl Aggregate for Invoice {
                     einvoices: Vec::new(),
                     voiding: None,
                     cancellation: None,
+                    consolidated_in: None,
                     account: Account::empty(e.currency),
                     pdfs: Vec::new(),
                 })),
@@ -148,7 +158,9 @@ impl Aggregate for Invoice {
                 | E::EInvoiceAccepted(_)
                 | E::EInvoiceRejected(_)
                 | E::NoteValidatedByLhdn(_)
-                | E::EInvoiceResubmissionRequested(_) => Self::NotDrafted,
+                | E::EInvoiceResubmissionRequested(_)
+                | E::IndividualEInvoiceRequested(_)
+                | E::InvoiceConsolidated(_) => Self::NotDrafted,
             },
             Self::Drafted(mut invoice) => {
                 apply(&mut invoice, event);
@@ -179,6 +191,7 @@ fn apply(r: &mut InvoiceRecord, event: &InvoiceEvent) {
                 issued_at: e.issued_at,
                 issued_on: e.issued_on,
                 due_on: e.due_on,
+                einvoice: e.einvoice,
             });
             move_account(r, Movement::Issue, e.totals.payable());
         }
@@ -204,41 +217,19 @@ fn apply(r: &mut InvoiceRecord, event: &InvoiceEvent) {
         }
         E::InvoiceValidatedByLhdn(e) => {
             r.lhdn = Some(LhdnValidation {
-                document_uuid: e.document_uuid.clone(),
-                long_id: e.long_id.clone(),
-                validated_at: e.validated_at,
+                document_uuid: e.validated.document_uuid.clone(),
+                long_id: e.validated.long_id.clone(),
+                validated_at: e.validated.validated_at,
             });
-            r.record_einvoice_stage(
-                None,
-                validated(&e.document_uuid, &e.long_id, e.validated_at),
-                false,
-            );
+            r.record_einvoice_stage(None, (&e.validated).into(), false);
         }
         E::NoteValidatedByLhdn(e) => {
-            r.record_einvoice_stage(
-                Some(e.note_id),
-                validated(&e.document_uuid, &e.long_id, e.validated_at),
-                false,
-            );
+            r.record_einvoice_stage(Some(e.note_id), (&e.validated).into(), false);
         }
-        E::EInvoiceSubmissionStarted(e) => r.record_einvoice_stage(
-            e.note_id,
-            EInvoiceStage::Submitting {
-                document_hash: e.document_hash.clone(),
-                signed_copy: e.signed_copy,
-                started_at: e.started_at,
-            },
-            true,
-        ),
-        E::EInvoiceAccepted(e) => r.record_einvoice_stage(
-            e.note_id,
-            EInvoiceStage::Accepted {
-                submission_uid: e.submission_uid.clone(),
-                document_uuid: e.document_uuid.clone(),
-                accepted_at: e.accepted_at,
-            },
-            false,
-        ),
+        E::EInvoiceSubmissionStarted(e) => {
+            r.record_einvoice_stage(e.note_id, (&e.started).into(), true);
+        }
+        E::EInvoiceAccepted(e) => r.record_einvoice_stage(e.note_id, (&e.accepted).into(), false),
         E::EInvoiceResubmissionRequested(e) => r.record_einvoice_stage(
             e.note_id,
             EInvoiceStage::ResubmissionRequested {
@@ -246,15 +237,7 @@ fn apply(r: &mut InvoiceRecord, event: &InvoiceEvent) {
             },
             false,
         ),
-        E::EInvoiceRejected(e) => r.record_einvoice_stage(
-            e.note_id,
-            EInvoiceStage::Rejected {
-                document_uuid: e.document_uuid.clone(),
-                problems: e.problems.clone(),
-                rejected_at: e.rejected_at,
-            },
-            false,
-        ),
+        E::EInvoiceRejected(e) => r.record_einvoice_stage(e.note_id, (&e.rejected).into(), false),
         E::InvoiceCancelled(e) => {
             r.cancellation = Some(Cancellation {
                 reason: e.reason.clone(),
@@ -262,14 +245,12 @@ fn apply(r: &mut InvoiceRecord, event: &InvoiceEvent) {
             });
         }
         E::InvoicePdfIssued(e) => r.pdfs.push(e.clone()),
-    }
-}
-
-fn validated(document_uuid: &str, long_id: &str, validated_at: DateTime<Utc>) -> EInvoiceStage {
-    EInvoiceStage::Validated {
-        document_uuid: document_uuid.to_owned(),
-        long_id: long_id.to_owned(),
-        validated_at,
+        E::IndividualEInvoiceRequested(_) => {
+            if let Some(issue) = &mut r.issue {
+                issue.einvoice = EInvoiceChoice::Individual;
+            }
+        }
+        E::InvoiceConsolidated(e) => r.consolidated_in = Some(e.month),
     }
 }
 
@@ -375,7 +356,7 @@ fn issued(r: &InvoiceRecord) -> Result<&Issuance, InvoiceError> {
 
 /// The invoice's issue, if it was issued and not cancelled: only such an invoice is paid or
 /// corrected. Cancelled is final.
-fn open_issued(r: &InvoiceRecord) -> Result<&Issuance, InvoiceError> {
+pub(super) fn open_issued(r: &InvoiceRecord) -> Result<&Issuance, InvoiceError> {
     let issue = issued(r)?;
     match r.cancellation {
         None => Ok(issue),
@@ -474,6 +455,9 @@ fn issue(
     // rate in force that day (docs/decisions/0009).
     let inputs: Vec<LineInput> = r.lines.iter().map(Line::input).collect();
     let (lines, totals) = price(r.currency, &inputs, issued_on)?;
+    if c.einvoice == EInvoiceChoice::Consolidated {
+        consolidation::may_consolidate(totals.payable(), issued_on)?;
+    }
     Ok(vec![InvoiceEvent::InvoiceIssued(InvoiceIssued {
         invoice_id: r.id,
         number: c.number.clone(),
@@ -483,6 +467,7 @@ fn issue(
         due_on: r.payment_terms.due_on(issued_on),
         lines,
         totals,
+        einvoice: c.einvoice,
     })])
 }
 
@@ -545,6 +530,13 @@ fn issue_note(
     if r.note(c.note_id).is_some() {
         return Ok(vec![]);
     }
+    // A note refers to its invoice's e-invoice, which a consolidated sale does not have
+    // (notes against consolidated e-invoices are not supported: docs/decisions/0015).
+    if issue.einvoice == EInvoiceChoice::Consolidated {
+        return Err(InvoiceError::NoteOnConsolidatedSale {
+            number: issue.number.clone(),
+        });
+    }
     let issued_on = ctx.business_day();
     check_number(&c.number, kind.document_kind(), issued_on)?;
     if c.lines.is_empty() {
@@ -590,11 +582,6 @@ fn void(r: &InvoiceRecord, c: &VoidInvoice, ctx: &Ctx) -> Result<Vec<InvoiceEven
     })])
 }
 
-fn lhdn_id(text: &str, field: &'static str) -> Result<String, InvoiceError> {
-    check_text(text, LHDN_ID_MAX, Lines::Single)
-        .map_err(|problem| InvoiceError::InvalidText { field, problem })
-}
-
 fn record_validation(
     r: &InvoiceRecord,
     c: &RecordLhdnValidation,
@@ -602,39 +589,24 @@ fn record_validation(
     // A cancelled invoice still takes LHDN's answer: a submission already under way when it
     // was cancelled may come back valid, and LHDN's record is the truth to keep.
     issued(r)?;
-    if let Some(note_id) = c.note_id
-        && r.note(note_id).is_none()
-    {
-        return Err(InvoiceError::NoSuchNote { note_id });
-    }
-    let document_uuid = lhdn_id(&c.document_uuid, "document_uuid")?;
-    let long_id = lhdn_id(&c.long_id, "long_id")?;
-    if let Some(EInvoiceStage::Validated {
-        document_uuid: known,
-        ..
-    }) = r.einvoice(c.note_id).map(|e| &e.stage)
-    {
-        // The submitter may report the same outcome twice (a retried poll).
-        return if *known == document_uuid {
-            Ok(vec![])
-        } else {
-            Err(InvoiceError::AlreadyValidated {
-                document_uuid: known.clone(),
-            })
-        };
-    }
+    let (number, _) = einvoice::document(r, c.note_id)?;
+    let validation = crate::einvoice::RecordValidation {
+        document_uuid: c.document_uuid.clone(),
+        long_id: c.long_id.clone(),
+        validated_at: c.validated_at,
+    };
+    // The submitter may report the same outcome twice (a retried poll): `None`.
+    let Some(validated) =
+        crate::einvoice::validate(r.einvoice(c.note_id).map(EInvoice::track), &validation)
+            .map_err(|refusal| InvoiceError::submission(number, refusal))?
+    else {
+        return Ok(vec![]);
+    };
     let event = match c.note_id {
-        None => InvoiceEvent::InvoiceValidatedByLhdn(InvoiceValidatedByLhdn {
-            document_uuid,
-            long_id,
-            validated_at: c.validated_at,
-        }),
-        Some(note_id) => InvoiceEvent::NoteValidatedByLhdn(NoteValidatedByLhdn {
-            note_id,
-            document_uuid,
-            long_id,
-            validated_at: c.validated_at,
-        }),
+        None => InvoiceEvent::InvoiceValidatedByLhdn(InvoiceValidatedByLhdn { validated }),
+        Some(note_id) => {
+            InvoiceEvent::NoteValidatedByLhdn(NoteValidatedByLhdn { note_id, validated })
+        }
     };
     Ok(vec![event])
 }
@@ -644,7 +616,7 @@ fn cancel(
     c: &CancelInvoice,
     ctx: &Ctx,
 ) -> Result<Vec<InvoiceEvent>, InvoiceError> {
-    let issue = open_issued(r)?;
+    let issue = consolidation::open_unconsolidated(r)?;
     let number = issue.number.clone();
     // LHDN refuses to cancel a document that a valid note references
     // (`ActiveReferencingDocuments`, LHDN.md §1.7).

@@ -8,11 +8,12 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::einvoice::EInvoice;
-use super::{DocumentKind, DocumentNumber, PaymentMethod, PaymentTerms};
+use super::{DocumentKind, DocumentNumber, EInvoiceChoice, PaymentMethod, PaymentTerms};
 use crate::billing::{Line, Totals};
 use crate::ids::{CustomerId, InvoiceId, NoteId, PaymentId, QuotationId};
 use crate::money::{Currency, Money, MoneyError};
 use crate::quotation::{QuotationNumber, RevisionNumber};
+use crate::values::Month;
 
 /// How long after LHDN validated a document its issuer may cancel it (LHDN.md §1.7,
 /// `cancellationDuration`).
@@ -69,6 +70,9 @@ pub struct InvoiceRecord {
     pub voiding: Option<Voiding>,
     /// Set if the issued invoice was cancelled.
     pub cancellation: Option<Cancellation>,
+    /// The month whose consolidated e-invoice took this sale in, once it did.
+    #[serde(default)]
+    pub consolidated_in: Option<Month>,
     /// Every PDF issued of this document, in order. Defaulted so that snapshots taken
     /// before PDFs were issued still load (they had none).
     #[serde(default)]
@@ -324,6 +328,10 @@ pub struct Issuance {
     /// The business day of issue: the invoice's date and tax point.
     pub issued_on: NaiveDate,
     pub due_on: NaiveDate,
+    /// Whether the buyer wants an e-invoice of their own; a request within the month may
+    /// change it to individual. Defaulted so that snapshots taken before it load.
+    #[serde(default)]
+    pub einvoice: EInvoiceChoice,
 }
 
 /// Money received against the invoice.

@@ -17,6 +17,8 @@ use crate::testing::{self, Given, test_ctx};
 use crate::values::{Quantity, TextProblem, UnitCode};
 use crate::{Ctx, DomainEvent};
 
+mod consolidation;
+
 // ---- fixtures ------------------------------------------------------------------------------
 
 /// `testing::given`, for invoices: an event type alone cannot name its aggregate.
@@ -160,7 +162,10 @@ fn amend(lines: Vec<LineInput>, days: u16, reference: Option<&str>) -> InvoiceCo
 }
 
 fn issue(number: DocumentNumber) -> InvoiceCommand {
-    InvoiceCommand::Issue(IssueInvoice { number })
+    InvoiceCommand::Issue(IssueInvoice {
+        number,
+        einvoice: EInvoiceChoice::Individual,
+    })
 }
 
 /// INV-2026-000123 with `lines`, issued in `ctx`, due 30 days later.
@@ -176,6 +181,7 @@ fn issued_with(lines: &[LineInput], ctx: &Ctx) -> InvoiceEvent {
         due_on: terms(30).due_on(issued_on),
         lines,
         totals,
+        einvoice: EInvoiceChoice::Individual,
     })
 }
 
@@ -291,9 +297,11 @@ fn validate(uuid: &str) -> InvoiceCommand {
 
 fn validated() -> InvoiceEvent {
     InvoiceEvent::InvoiceValidatedByLhdn(InvoiceValidatedByLhdn {
-        document_uuid: "F9D425P6DS7D8IU".into(),
-        long_id: "LIJAF97HJJKH8298KHADH09908570FDKK9S2LSIUHB377373".into(),
-        validated_at: validated_at(),
+        validated: crate::einvoice::Validated {
+            document_uuid: "F9D425P6DS7D8IU".into(),
+            long_id: "LIJAF97HJJKH8298KHADH09908570FDKK9S2LSIUHB377373".into(),
+            validated_at: validated_at(),
+        },
     })
 }
 
@@ -1296,6 +1304,20 @@ fn every_event() -> Vec<InvoiceEvent> {
         voided(),
         validated(),
         cancelled(),
+        submission_started(None, 1, &test_ctx()),
+        accepted(1, "F9D425P6DS7D8IU"),
+        rejected(1, Some("F9D425P6DS7D8IU")),
+        InvoiceEvent::IndividualEInvoiceRequested(IndividualEInvoiceRequested {
+            invoice_id: invoice_id(),
+            number: inv(),
+            requested_at: test_ctx().now,
+        }),
+        InvoiceEvent::InvoiceConsolidated(InvoiceConsolidated {
+            invoice_id: invoice_id(),
+            number: inv(),
+            month: crate::values::Month::of(today()),
+            consolidated_at: test_ctx().now,
+        }),
     ]
 }
 
@@ -1304,12 +1326,33 @@ fn every_event_survives_being_stored_and_read() {
     for event in every_event() {
         let (event_type, version, payload) = event.encode().unwrap();
         assert_eq!(event_type, format!("{event:?}").split('(').next().unwrap());
-        assert_eq!(version, 1);
+        assert_eq!(version, InvoiceEvent::schema_version(event_type));
+        assert_eq!(
+            InvoiceEvent::decode_text(event_type, version, &payload.to_string()).unwrap(),
+            event
+        );
         assert_eq!(
             InvoiceEvent::decode(event_type, version, payload).unwrap(),
             event
         );
     }
+}
+
+#[test]
+fn the_einvoice_events_are_stored_flat_as_before_the_lifecycle_was_shared() {
+    // The shape written before `crate::einvoice` existed: one object, no nesting.
+    let stored = json!({
+        "note_id": null, "attempt": 1, "document_hash": HASH,
+        "signed_copy": signed_copy(), "started_at": test_ctx().now,
+    });
+    let read = InvoiceEvent::decode("EInvoiceSubmissionStarted", 1, stored.clone()).unwrap();
+    assert_eq!(read, submission_started(None, 1, &test_ctx()));
+    assert_eq!(read.encode().unwrap().2, stored);
+    let (_, _, validated) = validated().encode().unwrap();
+    assert_eq!(
+        validated["long_id"],
+        "LIJAF97HJJKH8298KHADH09908570FDKK9S2LSIUHB377373"
+    );
 }
 
 #[test]
@@ -1384,10 +1427,12 @@ fn submit(note: Option<u128>) -> InvoiceCommand {
 fn submission_started(note: Option<u128>, attempt: u32, ctx: &Ctx) -> InvoiceEvent {
     InvoiceEvent::EInvoiceSubmissionStarted(EInvoiceSubmissionStarted {
         note_id: note.map(note_id),
-        attempt,
-        document_hash: HASH.into(),
-        signed_copy: signed_copy(),
-        started_at: ctx.now,
+        started: crate::einvoice::Started {
+            attempt,
+            document_hash: HASH.into(),
+            signed_copy: signed_copy(),
+            started_at: ctx.now,
+        },
     })
 }
 
@@ -1403,10 +1448,12 @@ fn accept(attempt: u32, uuid: &str) -> InvoiceCommand {
 fn accepted(attempt: u32, uuid: &str) -> InvoiceEvent {
     InvoiceEvent::EInvoiceAccepted(EInvoiceAccepted {
         note_id: None,
-        attempt,
-        submission_uid: "E3BNZRC5GBKWJ19H91XBJZYJ10".into(),
-        document_uuid: uuid.into(),
-        accepted_at: test_ctx().now,
+        accepted: crate::einvoice::Accepted {
+            attempt,
+            submission_uid: "E3BNZRC5GBKWJ19H91XBJZYJ10".into(),
+            document_uuid: uuid.into(),
+            accepted_at: test_ctx().now,
+        },
     })
 }
 
@@ -1430,10 +1477,12 @@ fn reject(attempt: u32, uuid: Option<&str>) -> InvoiceCommand {
 fn rejected(attempt: u32, uuid: Option<&str>) -> InvoiceEvent {
     InvoiceEvent::EInvoiceRejected(EInvoiceRejected {
         note_id: None,
-        attempt,
-        document_uuid: uuid.map(Into::into),
-        problems: buyer_tin_problem(),
-        rejected_at: test_ctx().now,
+        rejected: crate::einvoice::Rejected {
+            attempt,
+            document_uuid: uuid.map(Into::into),
+            problems: buyer_tin_problem(),
+            rejected_at: test_ctx().now,
+        },
     })
 }
 
@@ -1626,9 +1675,11 @@ fn lhdns_validation_of_a_note_is_recorded_against_the_note() {
     });
     let note_validated = InvoiceEvent::NoteValidatedByLhdn(NoteValidatedByLhdn {
         note_id: note_id(1),
-        document_uuid: "NOTE0UUID000000000000000010".into(),
-        long_id: "LONGID".into(),
-        validated_at: validated_at(),
+        validated: crate::einvoice::Validated {
+            document_uuid: "NOTE0UUID000000000000000010".into(),
+            long_id: "LONGID".into(),
+            validated_at: validated_at(),
+        },
     });
     let state = given([drafted(), issued(), validated(), note.clone()])
         .when(validate_note.clone())

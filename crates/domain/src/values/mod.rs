@@ -33,6 +33,7 @@ mod email;
 mod exemption_reason;
 mod identification;
 mod item_code;
+mod month;
 mod msic;
 mod name;
 mod nric;
@@ -56,6 +57,7 @@ pub use email::Email;
 pub use exemption_reason::ExemptionReason;
 pub use identification::Identification;
 pub use item_code::ItemCode;
+pub use month::Month;
 pub use msic::MsicCode;
 pub use name::Name;
 pub use nric::Nric;
@@ -170,6 +172,12 @@ pub enum ValueError {
         "a Malaysian address needs its state, and an address outside Malaysia uses state code 17 (Not Applicable)"
     )]
     StateDoesNotMatchCountry,
+    #[error("a month is written year-month, e.g. 2026-11")]
+    Month,
+    #[error(
+        "a consolidated e-invoice number is written CON-, the month and a serial, e.g. CON-2026-11-001"
+    )]
+    ConsolidatedNumber,
 }
 
 /// The string plumbing every string-backed value shares: `as_str`, `Display`, `FromStr`, and

@@ -11,7 +11,8 @@ use crate::ubl::{Facts, PartyFacts, all, classification_codes};
 const TIN_NOT_FOUND: &str = "SBX050";
 const ID_MISMATCH: &str = "SBX051";
 const GENERAL_TIN_ROLE: &str = "SBX052";
-const CONSOLIDATED: &str = "SBX053";
+/// LHDN's code for a general TIN used on an individual e-invoice (klsheng #39).
+const CONSOLIDATED: &str = "ERR205";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {

@@ -1,11 +1,9 @@
 //! The monthly consolidated e-invoice (LHDN.md §2.8): the receipts of buyers who wanted no
-//! e-invoice, summarised, with the general public as the buyer.
+//! e-invoice, summarised (`niaga_domain::consolidation`), with the general public as the
+//! buyer.
 
-use chrono::{DateTime, Utc};
 use niaga_domain::billing::MAX_LINES;
-use niaga_domain::invoice::DocumentNumber;
-use niaga_domain::values::{ExemptionReason, TaxType};
-use niaga_domain::{Currency, Money};
+use niaga_domain::consolidation::ConsolidatedDocument;
 use rust_decimal::Decimal;
 
 use super::figures::{AfterTax, Currencies, LineFigures};
@@ -13,49 +11,22 @@ use super::header::{Parts, assemble};
 use super::{ClassificationCode, MapError, Options, Supplier, party};
 use crate::ubl::Document;
 
-/// A month's receipts, summarised line by line (one line per receipt range, per branch or
-/// per tax type, as the caller chooses).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConsolidatedInvoice {
-    pub number: DocumentNumber,
-    /// Within 7 days after the month's end.
-    pub issued_at: DateTime<Utc>,
-    pub currency: Currency,
-    pub sales: Vec<SalesLine>,
-}
-
-/// Receipts summarised on one line, with the tax they charged (summed from the receipts,
-/// not recomputed: each receipt was rounded on its own).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SalesLine {
-    /// Must name the receipts, e.g. `Receipts R-000101 - R-000250` (LHDN requires the
-    /// references).
-    pub receipts: String,
-    /// Before tax.
-    pub net: Money,
-    pub tax: Money,
-    pub tax_type: TaxType,
-    /// The rate the receipts charged, in percent.
-    pub percent: Decimal,
-    pub exemption_reason: Option<ExemptionReason>,
-}
-
 /// The consolidated e-invoice: buyer "General Public" with TIN `EI00000000010`, every line
-/// classified `004`.
+/// classified `004`, quantity 1 of `C62` carrying the receipts' summed amounts.
 pub fn consolidated(
-    invoice: &ConsolidatedInvoice,
+    invoice: &ConsolidatedDocument,
     supplier: &Supplier,
     options: &Options,
 ) -> Result<Document, MapError> {
-    if invoice.sales.is_empty() {
+    if invoice.lines.is_empty() {
         return Err(MapError::NoSales);
     }
-    if invoice.sales.len() > MAX_LINES {
+    if invoice.lines.len() > MAX_LINES {
         return Err(MapError::TooManySales { max: MAX_LINES });
     }
     let classification = ClassificationCode::consolidated();
     let lines = invoice
-        .sales
+        .lines
         .iter()
         .enumerate()
         .map(|(index, sale)| {

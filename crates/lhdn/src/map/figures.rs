@@ -41,14 +41,7 @@ impl LineFigures {
     pub fn of(line: &Line, classification: &str) -> Self {
         let tax = line.tax();
         let rule = tax.rule();
-        // A line exempt by its own reason (type E) says so; a rule with a partial exemption
-        // ("8 % less 2 %") shows the effective rate and the order's reason, so that
-        // taxable × percent = tax on the document.
-        let exemption_reason = tax
-            .treatment()
-            .exemption_reason()
-            .or(rule.exemption().map(|e| e.reason()))
-            .map(|r| r.as_str().to_owned());
+        let exemption_reason = tax.exemption_reason().map(|r| r.as_str().to_owned());
         Self {
             description: line.description().to_owned(),
             classification: classification.to_owned(),

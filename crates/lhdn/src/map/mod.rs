@@ -18,7 +18,7 @@ mod party;
 mod supplier;
 
 pub use classification::{ClassificationCode, Classifications};
-pub use consolidated::{ConsolidatedInvoice, SalesLine, consolidated};
+pub use consolidated::consolidated;
 pub use error::MapError;
 pub use invoice::invoice;
 pub use notes::note;

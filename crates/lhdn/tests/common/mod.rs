@@ -220,6 +220,7 @@ pub fn invoice_record(currency: Currency, with_note: bool) -> InvoiceRecord {
             due_on: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
             lines,
             totals,
+            einvoice: niaga_domain::invoice::EInvoiceChoice::Individual,
         }),
     ];
     if with_note {
@@ -228,9 +229,11 @@ pub fn invoice_record(currency: Currency, with_note: bool) -> InvoiceRecord {
             price(currency, &credited, issued_on(), &Adjustments::default()).unwrap();
         events.push(InvoiceEvent::InvoiceValidatedByLhdn(
             InvoiceValidatedByLhdn {
-                document_uuid: "F9D425P6DS7D8IU2JG5TBAXZ10".to_owned(),
-                long_id: "LIJAF97HJJKH8298KHADH09908570FDKK9S2LSIUHB377373".to_owned(),
-                validated_at: Utc.with_ymd_and_hms(2026, 6, 1, 2, 5, 0).unwrap(),
+                validated: niaga_domain::einvoice::Validated {
+                    document_uuid: "F9D425P6DS7D8IU2JG5TBAXZ10".to_owned(),
+                    long_id: "LIJAF97HJJKH8298KHADH09908570FDKK9S2LSIUHB377373".to_owned(),
+                    validated_at: Utc.with_ymd_and_hms(2026, 6, 1, 2, 5, 0).unwrap(),
+                },
             },
         ));
         events.push(InvoiceEvent::CreditNoteIssued(NoteIssued {

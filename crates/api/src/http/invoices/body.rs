@@ -6,8 +6,8 @@ use niaga_domain::{
     Currency,
     ids::{CustomerId, InvoiceId, NoteId, PaymentId},
     invoice::{
-        AmendDraft, CancelInvoice, DocumentNumber, DraftInvoice, IssueNote, PaymentMethod,
-        PaymentTerms, RecordPayment, VoidInvoice,
+        AmendDraft, CancelInvoice, DocumentNumber, DraftInvoice, EInvoiceChoice, IssueNote,
+        PaymentMethod, PaymentTerms, RecordPayment, VoidInvoice,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -273,5 +273,37 @@ impl TermsBody {
         let mut v = Validator::new();
         let terms = payment_terms(&mut v, self.payment_terms_days);
         v.build(|| terms)
+    }
+}
+
+/// Issuing a draft. The body may be left out: the buyer then gets an e-invoice of their own.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({ "einvoice": "consolidated" }))]
+pub struct IssueInvoiceBody {
+    /// Whether the buyer wants an e-invoice of their own (`individual`, the default), or
+    /// wants none (`consolidated`): the sale then goes to LHDN in the month's consolidated
+    /// e-invoice, and the buyer may still ask for one of their own within the month
+    /// (`POST /invoices/{id}/individual-einvoice`). Only a sale in ringgit of at most
+    /// RM10,000 payable may be consolidated (LHDN's single-transaction rule, from 2026).
+    #[serde(default)]
+    pub einvoice: EInvoiceChoiceBody,
+}
+
+/// Whether the buyer wants an e-invoice of their own.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EInvoiceChoiceBody {
+    #[default]
+    Individual,
+    Consolidated,
+}
+
+impl From<EInvoiceChoiceBody> for EInvoiceChoice {
+    fn from(choice: EInvoiceChoiceBody) -> Self {
+        match choice {
+            EInvoiceChoiceBody::Individual => Self::Individual,
+            EInvoiceChoiceBody::Consolidated => Self::Consolidated,
+        }
     }
 }

@@ -17,7 +17,9 @@ impl From<InvoiceError> for ApiError {
             | InvoiceError::NonPositivePayment
             | InvoiceError::PaymentFractionOfSen
             | InvoiceError::PaymentCurrency { .. }
-            | InvoiceError::PaymentInFuture { .. } => {
+            | InvoiceError::PaymentInFuture { .. }
+            | InvoiceError::OverConsolidationLimit { .. }
+            | InvoiceError::ConsolidationInForeignCurrency { .. } => {
                 let pointer = error.pointer().unwrap_or_default();
                 return Self::field(pointer, error.to_string());
             }
@@ -48,6 +50,14 @@ impl From<InvoiceError> for ApiError {
             InvoiceError::SubmissionUnderWay { .. } => "lhdn-submission-under-way",
             InvoiceError::SubmissionWindowClosed { .. } => "lhdn-submission-window-closed",
             InvoiceError::NotRejectedByLhdn { .. } => "lhdn-not-rejected",
+            InvoiceError::IndividualEInvoiceTooLate { .. } => "individual-einvoice-too-late",
+            InvoiceError::AlreadyConsolidated { .. } => "already-consolidated",
+            InvoiceError::NoteOnConsolidatedSale { .. } => "consolidated-sale",
+            // The submitter's and the consolidation job's commands: no route sends them.
+            InvoiceError::LeftToConsolidation { .. }
+            | InvoiceError::NotLeftToConsolidation { .. }
+            | InvoiceError::SaleOutsideMonth { .. }
+            | InvoiceError::MonthNotOver { .. } => return Self::internal(error),
         };
         Self::refused(code, error)
     }

@@ -26,10 +26,12 @@ use crate::{
     auth::{ANY_STAFF, Authorized, CurrentUser, FINANCE_WRITE},
     command::{CommandAccepted, CommandMeta},
     error::{ApiError, Problem, Result},
-    extract::{Json, Path},
+    extract::{Json, OptionalJson, Path},
     http::customers::is_registered,
 };
-use body::{AmendInvoiceBody, DraftInvoiceBody, NoteBody, PaymentBody, ReasonBody};
+use body::{
+    AmendInvoiceBody, DraftInvoiceBody, IssueInvoiceBody, NoteBody, PaymentBody, ReasonBody,
+};
 use view::{InvoiceView, NoteView};
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -37,6 +39,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(draft_invoice, list::list_invoices))
         .routes(routes!(get_invoice, amend_invoice))
         .routes(routes!(issue_invoice))
+        .routes(routes!(request_individual_einvoice))
         .routes(routes!(record_payment))
         .routes(routes!(issue_credit_note))
         .routes(routes!(issue_debit_note))
@@ -207,10 +210,12 @@ async fn amend_invoice(
 /// Issue a draft: it takes the next number of this year's invoice series
 /// (`INV-2026-000123`, gapless), its lines are priced under the SST rules of today, and the
 /// due date is today plus the payment terms. From now on its lines and totals never change.
+/// The body (optional) says whether the buyer wants an e-invoice of their own.
 #[utoipa::path(
     post,
     path = "/invoices/{id}/issue",
     tag = "invoices",
+    request_body(content = Option<IssueInvoiceBody>, description = "Optional; without it the buyer gets an e-invoice of their own"),
     params(
         ("id" = Uuid, Path, description = "The invoice"),
         ("If-Match" = Option<String>, Header, description = "The version read: refused with 412 if it changed since"),
@@ -219,7 +224,7 @@ async fn amend_invoice(
     responses(
         (status = OK, description = "Issued; `number` is the invoice number", body = CommandAccepted),
         (status = NOT_FOUND, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
-        (status = UNPROCESSABLE_ENTITY, description = "No lines (`no-lines`), already issued (`already-issued`), voided (`invoice-voided`)",
+        (status = UNPROCESSABLE_ENTITY, description = "No lines (`no-lines`), already issued (`already-issued`), voided (`invoice-voided`); `errors` at `/einvoice` when the sale may not be consolidated (over RM10,000 payable, not in ringgit)",
             body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -229,16 +234,19 @@ async fn issue_invoice(
     meta: CommandMeta,
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
+    OptionalJson(body): OptionalJson<IssueInvoiceBody>,
 ) -> Result<CommandAccepted> {
     let user = user.require(FINANCE_WRITE)?;
+    let body = body.unwrap_or_default();
+    let einvoice = body.einvoice.into();
     let outcome = numbered(
         &state,
         &user,
         &meta,
         id,
         DocumentKind::Invoice,
-        |number| InvoiceCommand::Issue(niaga_domain::invoice::IssueInvoice { number }),
-        &id,
+        |number| InvoiceCommand::Issue(niaga_domain::invoice::IssueInvoice { number, einvoice }),
+        &(id, &body),
     )
     .await?;
     // A replayed request wrote nothing now: the number is on the invoice.
@@ -251,6 +259,37 @@ async fn issue_invoice(
         Some(number) => accepted.numbered(number),
         None => accepted,
     })
+}
+
+/// The buyer of a sale issued for consolidation asks for an e-invoice of their own: the
+/// invoice then goes to LHDN on its own. LHDN allows it within the month of the sale
+/// (Malaysian time); after, or once the month's consolidated e-invoice took the sale in,
+/// it is refused. Asking again, or for an invoice with its own e-invoice, changes nothing.
+#[utoipa::path(
+    post,
+    path = "/invoices/{id}/individual-einvoice",
+    tag = "invoices",
+    params(
+        ("id" = Uuid, Path, description = "The invoice"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key"),
+    ),
+    responses(
+        (status = OK, description = "Asked for (or already so); the submitter takes it on", body = CommandAccepted),
+        (status = NOT_FOUND, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "`individual-einvoice-too-late` (the month of the sale is over), `already-consolidated`, `invoice-not-issued`, `invoice-cancelled`",
+            body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+async fn request_individual_einvoice(
+    user: CurrentUser,
+    meta: CommandMeta,
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> Result<CommandAccepted> {
+    let user = user.require(FINANCE_WRITE)?;
+    let command = InvoiceCommand::RequestIndividualEInvoice;
+    change(&state, &user, &meta, id, command, &id).await
 }
 
 /// Record money received against an issued invoice. More than is outstanding is refused

@@ -41,6 +41,12 @@ pub struct InvoiceView {
     pub payments: Vec<PaymentView>,
     pub notes: Vec<NoteView>,
     pub lhdn: Option<LhdnView>,
+    /// `individual`: the invoice goes to LHDN on its own; `consolidated`: the buyer wanted
+    /// no e-invoice and the sale goes in the month's consolidated e-invoice.
+    #[schema(example = "individual")]
+    pub einvoice: String,
+    /// The month (`2026-11`) whose consolidated e-invoice took the sale in, once it did.
+    pub consolidated_in: Option<String>,
     pub voided: Option<ClosingView>,
     pub cancelled: Option<ClosingView>,
     /// The PDFs issued of it, oldest first (`GET` each `href`).
@@ -201,6 +207,8 @@ impl InvoiceView {
                 validated_at: l.validated_at,
                 cancellable_until: invoice.cancellable_until(),
             }),
+            einvoice: text_of(invoice.einvoice_choice()),
+            consolidated_in: invoice.consolidated_in.map(|m| m.to_string()),
             voided: invoice.voiding.as_ref().map(|v| ClosingView {
                 reason: v.reason.clone(),
                 at: v.voided_at,

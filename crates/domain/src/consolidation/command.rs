@@ -1,0 +1,23 @@
+//! What can be asked of a month's consolidated e-invoice.
+
+use super::{ConsolidatedNumber, Sale};
+use crate::einvoice::SubmissionStep;
+use crate::values::Month;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConsolidationCommand {
+    Prepare(PrepareConsolidation),
+    /// The submitter's step for the document `number`.
+    Submission {
+        number: ConsolidatedNumber,
+        step: SubmissionStep,
+    },
+}
+
+/// Makes the month's consolidated e-invoice (one document per 100 lines) of `sales`, the
+/// month's sales already taken in by their invoices. Once the month is over; once only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrepareConsolidation {
+    pub month: Month,
+    pub sales: Vec<Sale>,
+}
