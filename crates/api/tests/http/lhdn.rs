@@ -598,6 +598,7 @@ async fn a_months_sales_without_einvoice_go_to_lhdn_in_one_consolidated_einvoice
         .get("/lhdn/documents?status=consolidated", Some(Role::Auditor))
         .await);
     assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+    crate::rebuilds::assert_read_models_rebuild_identically(&lhdn.app).await;
     lhdn.sandbox.shutdown().await;
 }
 
