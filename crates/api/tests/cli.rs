@@ -695,7 +695,10 @@ async fn documents_verify_names_an_issued_pdf_altered_on_disk(backend: Backend) 
         let number = DocumentNumber::new(DocumentKind::Invoice, 2026, serial).unwrap();
         for command in [
             InvoiceCommand::Draft(sample_invoice(id, customer).unwrap()),
-            InvoiceCommand::Issue(IssueInvoice { number }),
+            InvoiceCommand::Issue(IssueInvoice {
+                number,
+                einvoice: niaga_domain::invoice::EInvoiceChoice::Individual,
+            }),
         ] {
             let invoices = state.commands::<Invoice>();
             invoices
