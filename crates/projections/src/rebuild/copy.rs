@@ -2,6 +2,8 @@
 //! fresh tables with one `COPY` per table: the whole table crosses in a stream of large
 //! messages instead of a round trip per row.
 
+use std::io::Write as _;
+
 use futures::TryStreamExt as _;
 use sqlx::{Column as _, PgConnection, Row as _, SqlitePool, TypeInfo as _, ValueRef as _};
 
@@ -81,16 +83,18 @@ fn write_value(
         out.extend_from_slice(b"\\N");
         return Ok(());
     }
-    // SQLite types values, not columns: this is the value's own storage class.
-    let storage = raw.type_info().name().to_owned();
-    match storage.as_str() {
+    // SQLite types values, not columns: this is the value's own storage class. Numbers are
+    // written straight into the buffer (a rebuild copies millions of values; writing to a
+    // Vec cannot fail).
+    let storage = raw.type_info();
+    match storage.name() {
         "INTEGER" => {
             let value: i64 = row.try_get_unchecked(index)?;
-            out.extend_from_slice(value.to_string().as_bytes());
+            let _ = write!(out, "{value}");
         }
         "REAL" => {
             let value: f64 = row.try_get_unchecked(index)?;
-            out.extend_from_slice(value.to_string().as_bytes());
+            let _ = write!(out, "{value}");
         }
         "TEXT" => {
             let value: &str = row.try_get_unchecked(index)?;
@@ -101,7 +105,7 @@ fn write_value(
             // bytea's hex input, its backslash escaped for COPY.
             out.extend_from_slice(b"\\\\x");
             for byte in value {
-                out.extend_from_slice(format!("{byte:02x}").as_bytes());
+                let _ = write!(out, "{byte:02x}");
             }
         }
         other => {
