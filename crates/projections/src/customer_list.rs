@@ -29,6 +29,17 @@ pub(crate) fn kind_text(kind: CustomerKind) -> &'static str {
     }
 }
 
+/// The customer events that change a row: contacts and stages are not on the list
+/// ([`Projection::event_types`]).
+const EVENTS: &[&str] = &[
+    "CustomerRegistered",
+    "CustomerDetailsAmended",
+    "InteractionRecorded",
+    "OpportunityOpened",
+    "OpportunityWon",
+    "OpportunityLost",
+];
+
 #[async_trait]
 impl Projection for CustomerList {
     fn name(&self) -> &'static str {
@@ -41,6 +52,10 @@ impl Projection for CustomerList {
 
     fn stream_types(&self) -> &'static [&'static str] {
         &[Customer::STREAM_TYPE]
+    }
+
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        Some(EVENTS)
     }
 
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {

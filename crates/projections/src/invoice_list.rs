@@ -13,8 +13,9 @@ use serde::Serialize;
 
 use crate::{
     Projection, ProjectionError, ReadTx,
+    batch::{self, Cell, Folded},
     newest_first::{NewestFirst, Page},
-    on_tx, sen,
+    sen,
 };
 
 pub const NAME: &str = "invoice_list";
@@ -82,44 +83,119 @@ pub fn status_text(status: InvoiceStatus) -> &'static str {
     }
 }
 
-async fn load(tx: &mut ReadTx, id: &str) -> Result<Option<InvoiceSummary>, ProjectionError> {
-    Ok(
-        on_tx!(tx, conn => sqlx::query_as("SELECT * FROM invoice_list WHERE invoice_id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await)?,
-    )
+/// Every column, in the order [`InvoiceSummary::cells`] gives them.
+const INSERT: &str = "INSERT INTO invoice_list (invoice_id, customer_id, number, status, \
+     currency, total_sen, charged_sen, settled_sen, credit_notes, issued_on, due_on, \
+     quotation_id, drafted_at, drafted_position)";
+
+/// What a later event may change of a row written before.
+const ON_CONFLICT: &str = "ON CONFLICT (invoice_id) DO UPDATE SET number = EXCLUDED.number, \
+     status = EXCLUDED.status, total_sen = EXCLUDED.total_sen, \
+     charged_sen = EXCLUDED.charged_sen, settled_sen = EXCLUDED.settled_sen, \
+     credit_notes = EXCLUDED.credit_notes, issued_on = EXCLUDED.issued_on, \
+     due_on = EXCLUDED.due_on";
+
+/// The invoice events that change a row: LHDN's side of a document is the LHDN read
+/// model's, and a PDF changes nothing here ([`Projection::event_types`]).
+const EVENTS: &[&str] = &[
+    "InvoiceDrafted",
+    "InvoiceDraftAmended",
+    "InvoiceIssued",
+    "PaymentRecorded",
+    "CreditNoteIssued",
+    "DebitNoteIssued",
+    "RefundNoteIssued",
+    "InvoiceVoided",
+    "InvoiceCancelled",
+];
+
+impl InvoiceSummary {
+    fn cells(&self) -> Vec<Cell<'_>> {
+        vec![
+            (&self.invoice_id).into(),
+            (&self.customer_id).into(),
+            (&self.number).into(),
+            (&self.status).into(),
+            (&self.currency).into(),
+            self.total_sen.into(),
+            self.charged_sen.into(),
+            self.settled_sen.into(),
+            self.credit_notes.into(),
+            (&self.issued_on).into(),
+            (&self.due_on).into(),
+            (&self.quotation_id).into(),
+            (&self.drafted_at).into(),
+            self.drafted_position.into(),
+        ]
+    }
 }
 
-async fn save(tx: &mut ReadTx, row: &InvoiceSummary) -> Result<(), ProjectionError> {
-    on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO invoice_list (invoice_id, customer_id, number, status, currency, total_sen, \
-         charged_sen, settled_sen, credit_notes, issued_on, due_on, quotation_id, drafted_at, \
-         drafted_position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
-         ON CONFLICT (invoice_id) DO UPDATE SET number = EXCLUDED.number, \
-         status = EXCLUDED.status, total_sen = EXCLUDED.total_sen, \
-         charged_sen = EXCLUDED.charged_sen, settled_sen = EXCLUDED.settled_sen, \
-         credit_notes = EXCLUDED.credit_notes, issued_on = EXCLUDED.issued_on, \
-         due_on = EXCLUDED.due_on",
-    )
-    .bind(&row.invoice_id)
-    .bind(&row.customer_id)
-    .bind(&row.number)
-    .bind(&row.status)
-    .bind(&row.currency)
-    .bind(row.total_sen)
-    .bind(row.charged_sen)
-    .bind(row.settled_sen)
-    .bind(row.credit_notes)
-    .bind(&row.issued_on)
-    .bind(&row.due_on)
-    .bind(&row.quotation_id)
-    .bind(&row.drafted_at)
-    .bind(row.drafted_position)
-    .execute(conn)
-    .await
-    .map(drop))?;
-    Ok(())
+/// Folds one event of an invoice into its row (`None` before the draft); whether it changed.
+fn fold(
+    row: &mut Option<InvoiceSummary>,
+    event: &RecordedEvent,
+    decoded: InvoiceEvent,
+) -> Result<bool, ProjectionError> {
+    if let InvoiceEvent::InvoiceDrafted(e) = &decoded {
+        let mut drafted = InvoiceSummary {
+            invoice_id: event.stream.stream_id.clone(),
+            customer_id: e.customer_id.to_string(),
+            number: None,
+            status: String::new(),
+            currency: e.currency.to_string(),
+            total_sen: sen(e.totals.payable())?,
+            charged_sen: 0,
+            settled_sen: 0,
+            credit_notes: 0,
+            issued_on: None,
+            due_on: None,
+            quotation_id: e.source.as_ref().map(|s| s.quotation_id.to_string()),
+            drafted_at: time_text(event.recorded_at),
+            drafted_position: event.position,
+        };
+        drafted.restate(false, false)?;
+        *row = Some(drafted);
+        return Ok(true);
+    }
+    // Every other event follows the draft in its stream, so its row exists.
+    let Some(row) = row else {
+        return Ok(false);
+    };
+    let (mut voided, mut cancelled) = (false, false);
+    match decoded {
+        InvoiceEvent::InvoiceDrafted(_)
+        | InvoiceEvent::InvoiceValidatedByLhdn(_)
+        | InvoiceEvent::InvoicePdfIssued(_)
+        | InvoiceEvent::EInvoiceSubmissionStarted(_)
+        | InvoiceEvent::EInvoiceAccepted(_)
+        | InvoiceEvent::EInvoiceRejected(_)
+        | InvoiceEvent::NoteValidatedByLhdn(_)
+        | InvoiceEvent::EInvoiceResubmissionRequested(_)
+        | InvoiceEvent::IndividualEInvoiceRequested(_)
+        | InvoiceEvent::InvoiceConsolidated(_) => return Ok(false),
+        InvoiceEvent::InvoiceDraftAmended(e) => row.total_sen = sen(e.totals.payable())?,
+        InvoiceEvent::InvoiceIssued(e) => {
+            row.number = Some(e.number.to_string());
+            row.total_sen = sen(e.totals.payable())?;
+            row.charged_sen = row.total_sen;
+            row.issued_on = Some(e.issued_on.to_string());
+            row.due_on = Some(e.due_on.to_string());
+        }
+        InvoiceEvent::PaymentRecorded(e) => row.settled_sen += sen(e.amount)?,
+        InvoiceEvent::CreditNoteIssued(e) => {
+            row.charged_sen -= sen(e.totals.payable())?;
+            row.credit_notes += 1;
+        }
+        InvoiceEvent::DebitNoteIssued(e) => row.charged_sen += sen(e.totals.payable())?,
+        InvoiceEvent::RefundNoteIssued(e) => row.settled_sen -= sen(e.totals.payable())?,
+        InvoiceEvent::InvoiceVoided(_) => voided = true,
+        InvoiceEvent::InvoiceCancelled(_) => cancelled = true,
+    }
+    // Voided and cancelled are final: once stored, they stay.
+    voided |= row.status == status_text(InvoiceStatus::Voided);
+    cancelled |= row.status == status_text(InvoiceStatus::Cancelled);
+    row.restate(voided, cancelled)?;
+    Ok(true)
 }
 
 #[async_trait]
@@ -136,85 +212,39 @@ impl Projection for InvoiceList {
         &[Invoice::STREAM_TYPE]
     }
 
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        Some(EVENTS)
+    }
+
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
-        if event.stream.stream_type != Invoice::STREAM_TYPE {
-            return Ok(());
+        self.apply_batch(tx, std::slice::from_ref(event)).await
+    }
+
+    /// Reads the rows of the batch's invoices at once, folds the events into them and
+    /// writes each changed row once.
+    async fn apply_batch(
+        &self,
+        tx: &mut ReadTx,
+        events: &[RecordedEvent],
+    ) -> Result<(), ProjectionError> {
+        let events: Vec<&RecordedEvent> = events
+            .iter()
+            .filter(|e| e.stream.stream_type == Invoice::STREAM_TYPE)
+            .collect();
+        let ids = batch::distinct(events.iter().map(|e| e.stream.stream_id.as_str()));
+        let stored: Vec<InvoiceSummary> = batch::rows_with_keys(
+            tx,
+            "SELECT * FROM invoice_list WHERE invoice_id",
+            &ids,
+        )
+        .await?;
+        let mut rows = Folded::new(stored.into_iter().map(|r| (r.invoice_id.clone(), r)));
+        for event in events {
+            let decoded = niaga_store::decode::<InvoiceEvent>(event)?;
+            rows.fold(&event.stream.stream_id, |row| fold(row, event, decoded))?;
         }
-        let id = event.stream.stream_id.as_str();
-        let decoded = niaga_store::decode::<InvoiceEvent>(event)?;
-        // LHDN's side of a document is the LHDN read model's: nothing here changes.
-        if matches!(
-            decoded,
-            InvoiceEvent::InvoiceValidatedByLhdn(_)
-                | InvoiceEvent::EInvoiceSubmissionStarted(_)
-                | InvoiceEvent::EInvoiceAccepted(_)
-                | InvoiceEvent::EInvoiceRejected(_)
-                | InvoiceEvent::NoteValidatedByLhdn(_)
-                | InvoiceEvent::EInvoiceResubmissionRequested(_)
-                | InvoiceEvent::IndividualEInvoiceRequested(_)
-                | InvoiceEvent::InvoiceConsolidated(_)
-        ) {
-            return Ok(());
-        }
-        if let InvoiceEvent::InvoiceDrafted(e) = &decoded {
-            let mut row = InvoiceSummary {
-                invoice_id: id.to_owned(),
-                customer_id: e.customer_id.to_string(),
-                number: None,
-                status: String::new(),
-                currency: e.currency.to_string(),
-                total_sen: sen(e.totals.payable())?,
-                charged_sen: 0,
-                settled_sen: 0,
-                credit_notes: 0,
-                issued_on: None,
-                due_on: None,
-                quotation_id: e.source.as_ref().map(|s| s.quotation_id.to_string()),
-                drafted_at: time_text(event.recorded_at),
-                drafted_position: event.position,
-            };
-            row.restate(false, false)?;
-            return save(tx, &row).await;
-        }
-        // Every other event follows the draft in its stream, so its row exists.
-        let Some(mut row) = load(tx, id).await? else {
-            return Ok(());
-        };
-        let (mut voided, mut cancelled) = (false, false);
-        match decoded {
-            InvoiceEvent::InvoiceDrafted(_)
-            | InvoiceEvent::InvoiceValidatedByLhdn(_)
-            | InvoiceEvent::InvoicePdfIssued(_)
-            | InvoiceEvent::EInvoiceSubmissionStarted(_)
-            | InvoiceEvent::EInvoiceAccepted(_)
-            | InvoiceEvent::EInvoiceRejected(_)
-            | InvoiceEvent::NoteValidatedByLhdn(_)
-            | InvoiceEvent::EInvoiceResubmissionRequested(_)
-            | InvoiceEvent::IndividualEInvoiceRequested(_)
-            | InvoiceEvent::InvoiceConsolidated(_) => {}
-            InvoiceEvent::InvoiceDraftAmended(e) => row.total_sen = sen(e.totals.payable())?,
-            InvoiceEvent::InvoiceIssued(e) => {
-                row.number = Some(e.number.to_string());
-                row.total_sen = sen(e.totals.payable())?;
-                row.charged_sen = row.total_sen;
-                row.issued_on = Some(e.issued_on.to_string());
-                row.due_on = Some(e.due_on.to_string());
-            }
-            InvoiceEvent::PaymentRecorded(e) => row.settled_sen += sen(e.amount)?,
-            InvoiceEvent::CreditNoteIssued(e) => {
-                row.charged_sen -= sen(e.totals.payable())?;
-                row.credit_notes += 1;
-            }
-            InvoiceEvent::DebitNoteIssued(e) => row.charged_sen += sen(e.totals.payable())?,
-            InvoiceEvent::RefundNoteIssued(e) => row.settled_sen -= sen(e.totals.payable())?,
-            InvoiceEvent::InvoiceVoided(_) => voided = true,
-            InvoiceEvent::InvoiceCancelled(_) => cancelled = true,
-        }
-        // Voided and cancelled are final: once stored, they stay.
-        voided |= row.status == status_text(InvoiceStatus::Voided);
-        cancelled |= row.status == status_text(InvoiceStatus::Cancelled);
-        row.restate(voided, cancelled)?;
-        save(tx, &row).await
+        let cells: Vec<Vec<Cell<'_>>> = rows.changed().map(|(_, row)| row.cells()).collect();
+        batch::insert_rows(tx, INSERT, ON_CONFLICT, &cells).await
     }
 }
 

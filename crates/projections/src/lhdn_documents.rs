@@ -225,6 +225,29 @@ fn problems_json(problems: &[LhdnProblem]) -> Result<String, ProjectionError> {
     serde_json::to_string(problems).map_err(|error| ProjectionError::Corrupt(error.to_string()))
 }
 
+/// The events of a document's way to LHDN, of invoices and of consolidations: drafts,
+/// payments and PDFs are not ([`Projection::event_types`]).
+const EVENTS: &[&str] = &[
+    "InvoiceIssued",
+    "CreditNoteIssued",
+    "DebitNoteIssued",
+    "RefundNoteIssued",
+    "EInvoiceSubmissionStarted",
+    "EInvoiceAccepted",
+    "EInvoiceRejected",
+    "InvoiceValidatedByLhdn",
+    "NoteValidatedByLhdn",
+    "EInvoiceResubmissionRequested",
+    "InvoiceCancelled",
+    "IndividualEInvoiceRequested",
+    "InvoiceConsolidated",
+    "ConsolidatedEInvoicePrepared",
+    "ConsolidatedSubmissionStarted",
+    "ConsolidatedEInvoiceAccepted",
+    "ConsolidatedEInvoiceRejected",
+    "ConsolidatedEInvoiceValidated",
+];
+
 #[async_trait]
 impl Projection for LhdnDocuments {
     fn name(&self) -> &'static str {
@@ -237,6 +260,10 @@ impl Projection for LhdnDocuments {
 
     fn stream_types(&self) -> &'static [&'static str] {
         &[Invoice::STREAM_TYPE, Consolidation::STREAM_TYPE]
+    }
+
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        Some(EVENTS)
     }
 
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {

@@ -5,6 +5,7 @@
 //! model change and the checkpoint advance together, so a crash never applies an event twice
 //! or skips one.
 
+mod batch;
 pub mod checkpoint;
 pub mod customer_ledger;
 pub mod customer_list;
@@ -61,6 +62,20 @@ pub trait Projection: Send + Sync + std::fmt::Debug {
     /// Applies one event of its aggregates to the read model. Events of other types are
     /// ignored.
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError>;
+
+    /// Applies a batch of the feed, in order: by default one [`Projection::apply`] each. A
+    /// read model that would read and write a row per event folds the batch in memory
+    /// instead ([`batch`]), and its `apply` is this with one event.
+    async fn apply_batch(
+        &self,
+        tx: &mut ReadTx,
+        events: &[RecordedEvent],
+    ) -> Result<(), ProjectionError> {
+        for event in events {
+            self.apply(tx, event).await?;
+        }
+        Ok(())
+    }
 }
 
 /// The part of the feed a projection reads: its aggregates' streams, and of those the event
@@ -133,4 +148,58 @@ pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
         std::sync::Arc::new(delivery_orders::DeliveryOrders),
         std::sync::Arc::new(lhdn_documents::LhdnDocuments),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use niaga_domain::{
+        Aggregate, consolidation::Consolidation, customer::Customer,
+        delivery_order::DeliveryOrder, equipment::EquipmentUnit, invoice::Invoice,
+        purchase_order::PurchaseOrder, quotation::Quotation, rental::Rental, supplier::Supplier,
+    };
+
+    /// Whether `A` has an event stored under `name`: its events are tagged with the variant
+    /// name, so serde tells an unknown one apart from a payload that does not fit.
+    fn has_event<A: Aggregate>(name: &str) -> bool {
+        let tagged = serde_json::json!({ "type": name, "data": {} });
+        match serde_json::from_value::<A::Event>(tagged) {
+            Ok(_) => true,
+            Err(error) => !error.to_string().contains("unknown variant"),
+        }
+    }
+
+    fn stream_has_event(stream_type: &str, name: &str) -> bool {
+        match stream_type {
+            Customer::STREAM_TYPE => has_event::<Customer>(name),
+            Quotation::STREAM_TYPE => has_event::<Quotation>(name),
+            Invoice::STREAM_TYPE => has_event::<Invoice>(name),
+            Rental::STREAM_TYPE => has_event::<Rental>(name),
+            EquipmentUnit::STREAM_TYPE => has_event::<EquipmentUnit>(name),
+            Supplier::STREAM_TYPE => has_event::<Supplier>(name),
+            PurchaseOrder::STREAM_TYPE => has_event::<PurchaseOrder>(name),
+            DeliveryOrder::STREAM_TYPE => has_event::<DeliveryOrder>(name),
+            Consolidation::STREAM_TYPE => has_event::<Consolidation>(name),
+            other => panic!("no aggregate for stream type {other}"),
+        }
+    }
+
+    /// A misspelt name in a projection's list would leave its events in the database
+    /// unseen, and the read model silently short.
+    #[test]
+    fn every_event_type_a_projection_reads_is_an_event_of_its_aggregates() {
+        assert!(!stream_has_event(Invoice::STREAM_TYPE, "InvoiceIsued"));
+        for projection in super::all() {
+            for name in projection.event_types().unwrap_or_default() {
+                assert!(
+                    projection
+                        .stream_types()
+                        .iter()
+                        .any(|stream_type| stream_has_event(stream_type, name)),
+                    "{}: {name} is not an event of {:?}",
+                    projection.name(),
+                    projection.stream_types()
+                );
+            }
+        }
+    }
 }

@@ -49,6 +49,14 @@ pub fn month_text(day: NaiveDate) -> String {
     day.format("%Y-%m").to_string()
 }
 
+/// The customer events that move an opportunity ([`Projection::event_types`]).
+const EVENTS: &[&str] = &[
+    "OpportunityOpened",
+    "OpportunityStageChanged",
+    "OpportunityWon",
+    "OpportunityLost",
+];
+
 #[async_trait]
 impl Projection for Pipeline {
     fn name(&self) -> &'static str {
@@ -61,6 +69,10 @@ impl Projection for Pipeline {
 
     fn stream_types(&self) -> &'static [&'static str] {
         &[Customer::STREAM_TYPE]
+    }
+
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        Some(EVENTS)
     }
 
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {

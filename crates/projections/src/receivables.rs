@@ -18,7 +18,11 @@ use niaga_domain::{
 };
 use niaga_store::{Database, RecordedEvent, on_reader};
 
-use crate::{Projection, ProjectionError, ReadTx, on_tx, sen};
+use crate::{
+    Projection, ProjectionError, ReadTx,
+    batch::{self, Cell, Folded},
+    sen,
+};
 
 pub const NAME: &str = "receivables";
 
@@ -47,6 +51,7 @@ pub struct Receivables;
 /// The invoice and one of its runs (none when it owes nothing): what [`load`] reads.
 #[derive(Debug, sqlx::FromRow)]
 struct InvoiceRunRow {
+    invoice_id: String,
     customer_id: String,
     currency: String,
     issued_on: String,
@@ -81,27 +86,42 @@ fn customer(text: &str) -> Result<CustomerId, ProjectionError> {
     text.parse().map_err(|_| corrupt("customer id", text))
 }
 
-/// The invoice as kept, and the position of the last event applied to it: one statement,
-/// since a rebuild runs it for every payment and note.
-async fn load(
-    tx: &mut ReadTx,
-    invoice_id: &str,
-) -> Result<Option<(Receivable, i64)>, ProjectionError> {
-    let rows: Vec<InvoiceRunRow> = on_tx!(tx, conn => sqlx::query_as(
-        "SELECT i.customer_id, i.currency, i.issued_on, i.due_on, i.through_position, \
-         b.from_on, b.until_on, b.outstanding_sen \
+/// An invoice as kept: what it owes over time, and the position of the last event applied
+/// to it.
+type Kept = (Receivable, i64);
+
+/// The invoices `invoice_ids` as kept, by id, in one statement per batch.
+async fn load(tx: &mut ReadTx, invoice_ids: &[&str]) -> Result<Vec<(String, Kept)>, ProjectionError> {
+    let rows: Vec<InvoiceRunRow> = batch::rows_with_keys(
+        tx,
+        "SELECT i.invoice_id, i.customer_id, i.currency, i.issued_on, i.due_on, \
+         i.through_position, b.from_on, b.until_on, b.outstanding_sen \
          FROM receivable_invoices i LEFT JOIN receivable_balances b ON b.invoice_id = i.invoice_id \
-         WHERE i.invoice_id = $1",
+         WHERE i.invoice_id",
+        invoice_ids,
     )
-    .bind(invoice_id)
-    .fetch_all(conn)
-    .await)?;
-    let Some(invoice) = rows.first() else {
-        return Ok(None);
-    };
+    .await?;
+    let mut by_invoice: Vec<(String, Vec<InvoiceRunRow>)> = Vec::new();
+    let mut index = HashMap::new();
+    for row in rows {
+        let at = *index.entry(row.invoice_id.clone()).or_insert_with(|| {
+            by_invoice.push((row.invoice_id.clone(), Vec::new()));
+            by_invoice.len() - 1
+        });
+        by_invoice[at].1.push(row);
+    }
+    by_invoice
+        .into_iter()
+        .map(|(id, rows)| Ok((id, receivable(&rows)?)))
+        .collect()
+}
+
+/// One invoice's rows as read (one per run, at least one) made into its receivable.
+fn receivable(rows: &[InvoiceRunRow]) -> Result<Kept, ProjectionError> {
+    let invoice = &rows[0];
     let currency = currency(&invoice.currency)?;
     let mut periods = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for row in rows {
         let (Some(from_on), Some(until_on), Some(outstanding_sen)) =
             (&row.from_on, &row.until_on, row.outstanding_sen)
         else {
@@ -116,6 +136,7 @@ async fn load(
             outstanding: Money::from_sen(outstanding_sen, currency),
         });
     }
+    let invoice_id = &invoice.invoice_id;
     let id: InvoiceId = invoice_id
         .parse()
         .map_err(|_| corrupt("invoice id", invoice_id))?;
@@ -128,68 +149,144 @@ async fn load(
         periods,
     )
     .ok_or_else(|| corrupt("balances of invoice", invoice_id))?;
-    Ok(Some((receivable, invoice.through_position)))
+    Ok((receivable, invoice.through_position))
 }
 
-/// Writes the invoice and replaces its runs (an invoice has a handful, one per change) with
-/// one statement each way.
-async fn save(
+/// Writes the invoices a batch changed and replaces their runs (an invoice has a handful,
+/// one per change): a statement or so each way for the whole batch.
+async fn save<'a>(
     tx: &mut ReadTx,
-    receivable: &Receivable,
-    through_position: i64,
+    changed: impl Iterator<Item = (&'a str, &'a Kept)>,
 ) -> Result<(), ProjectionError> {
-    let invoice_id = receivable.invoice_id.to_string();
-    let customer_id = receivable.customer_id.to_string();
-    let due_on = receivable.due_on.to_string();
-    on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO receivable_invoices (invoice_id, customer_id, currency, issued_on, due_on, \
-         through_position) VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (invoice_id) DO UPDATE SET through_position = EXCLUDED.through_position",
-    )
-    .bind(&invoice_id)
-    .bind(&customer_id)
-    .bind(receivable.currency.as_str())
-    .bind(receivable.issued_on().to_string())
-    .bind(&due_on)
-    .bind(through_position)
-    .execute(conn)
-    .await
-    .map(drop))?;
-    on_tx!(tx, conn => sqlx::query("DELETE FROM receivable_balances WHERE invoice_id = $1")
-        .bind(&invoice_id)
-        .execute(conn)
-        .await
-        .map(drop))?;
-    let runs = receivable
-        .periods()
-        .iter()
-        .map(|period| {
-            let until_on = period
-                .until
-                .map_or(OPEN_END.to_owned(), |until| until.to_string());
-            Ok((period.from.to_string(), until_on, sen(period.outstanding)?))
-        })
-        .collect::<Result<Vec<_>, ProjectionError>>()?;
-    if runs.is_empty() {
-        return Ok(());
+    struct Texts {
+        invoice_id: String,
+        customer_id: String,
+        currency: String,
+        issued_on: String,
+        due_on: String,
+        through_position: i64,
+        runs: Vec<(String, String, i64)>,
     }
-    on_tx!(tx, conn => {
-        let mut insert = sqlx::QueryBuilder::new(
-            "INSERT INTO receivable_balances (invoice_id, from_on, until_on, customer_id, \
-             currency, due_on, outstanding_sen) ",
-        );
-        insert.push_values(&runs, |mut row, (from_on, until_on, outstanding_sen)| {
-            row.push_bind(&invoice_id)
-                .push_bind(from_on)
-                .push_bind(until_on)
-                .push_bind(&customer_id)
-                .push_bind(receivable.currency.as_str())
-                .push_bind(&due_on)
-                .push_bind(*outstanding_sen);
+    let mut invoices = Vec::new();
+    for (_, (receivable, through_position)) in changed {
+        let runs = receivable
+            .periods()
+            .iter()
+            .map(|period| {
+                let until_on = period
+                    .until
+                    .map_or(OPEN_END.to_owned(), |until| until.to_string());
+                Ok((period.from.to_string(), until_on, sen(period.outstanding)?))
+            })
+            .collect::<Result<Vec<_>, ProjectionError>>()?;
+        invoices.push(Texts {
+            invoice_id: receivable.invoice_id.to_string(),
+            customer_id: receivable.customer_id.to_string(),
+            currency: receivable.currency.to_string(),
+            issued_on: receivable.issued_on().to_string(),
+            due_on: receivable.due_on.to_string(),
+            through_position: *through_position,
+            runs,
         });
-        insert.build().execute(conn).await.map(drop)
-    })?;
-    Ok(())
+    }
+    let rows: Vec<Vec<Cell<'_>>> = invoices
+        .iter()
+        .map(|i| {
+            vec![
+                (&i.invoice_id).into(),
+                (&i.customer_id).into(),
+                (&i.currency).into(),
+                (&i.issued_on).into(),
+                (&i.due_on).into(),
+                i.through_position.into(),
+            ]
+        })
+        .collect();
+    batch::insert_rows(
+        tx,
+        "INSERT INTO receivable_invoices (invoice_id, customer_id, currency, issued_on, due_on, \
+         through_position)",
+        "ON CONFLICT (invoice_id) DO UPDATE SET through_position = EXCLUDED.through_position",
+        &rows,
+    )
+    .await?;
+    let ids: Vec<&str> = invoices.iter().map(|i| i.invoice_id.as_str()).collect();
+    batch::delete_with_keys(tx, "DELETE FROM receivable_balances WHERE invoice_id", &ids).await?;
+    let runs: Vec<Vec<Cell<'_>>> = invoices
+        .iter()
+        .flat_map(|i| {
+            i.runs.iter().map(move |(from_on, until_on, outstanding_sen)| {
+                vec![
+                    (&i.invoice_id).into(),
+                    from_on.into(),
+                    until_on.into(),
+                    (&i.customer_id).into(),
+                    (&i.currency).into(),
+                    (&i.due_on).into(),
+                    (*outstanding_sen).into(),
+                ]
+            })
+        })
+        .collect();
+    batch::insert_rows(
+        tx,
+        "INSERT INTO receivable_balances (invoice_id, from_on, until_on, customer_id, \
+         currency, due_on, outstanding_sen)",
+        "",
+        &runs,
+    )
+    .await
+}
+
+/// Folds one balance event of an invoice into it as kept (`None` before its issue); whether
+/// it changed.
+fn fold(
+    kept: &mut Option<Kept>,
+    event: &RecordedEvent,
+    decoded: InvoiceEvent,
+) -> Result<bool, ProjectionError> {
+    match &decoded {
+        InvoiceEvent::InvoiceIssued(_)
+        | InvoiceEvent::PaymentRecorded(_)
+        | InvoiceEvent::CreditNoteIssued(_)
+        | InvoiceEvent::DebitNoteIssued(_)
+        | InvoiceEvent::RefundNoteIssued(_)
+        | InvoiceEvent::InvoiceCancelled(_) => {}
+        InvoiceEvent::InvoiceDrafted(_)
+        | InvoiceEvent::InvoiceDraftAmended(_)
+        | InvoiceEvent::InvoiceVoided(_)
+        | InvoiceEvent::InvoiceValidatedByLhdn(_)
+        | InvoiceEvent::InvoicePdfIssued(_)
+        | InvoiceEvent::EInvoiceSubmissionStarted(_)
+        | InvoiceEvent::EInvoiceAccepted(_)
+        | InvoiceEvent::EInvoiceRejected(_)
+        | InvoiceEvent::NoteValidatedByLhdn(_)
+        | InvoiceEvent::EInvoiceResubmissionRequested(_)
+        | InvoiceEvent::IndividualEInvoiceRequested(_)
+        | InvoiceEvent::InvoiceConsolidated(_) => return Ok(false),
+    }
+    // A stream's positions grow with its versions, so an event at or below the last one
+    // applied was applied already (a replay must not pay an invoice twice).
+    if kept
+        .as_ref()
+        .is_some_and(|(_, through)| event.position <= *through)
+    {
+        return Ok(false);
+    }
+    let receivable = match (decoded, kept.take()) {
+        (InvoiceEvent::InvoiceIssued(e), _) => Receivable::issued(&e),
+        (other, Some((mut receivable, _))) => {
+            receivable
+                .apply(&other)
+                .map_err(|error| ProjectionError::Corrupt(error.to_string()))?;
+            receivable
+        }
+        // Payments, notes and cancellations follow the issue in their stream; none can
+        // reach an invoice never issued.
+        (_, None) => return Ok(false),
+    };
+    *kept = Some((receivable, event.position));
+    Ok(true)
 }
 
 #[async_trait]
@@ -211,52 +308,30 @@ impl Projection for Receivables {
     }
 
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
-        if event.stream.stream_type != Invoice::STREAM_TYPE {
+        self.apply_batch(tx, std::slice::from_ref(event)).await
+    }
+
+    /// Reads the batch's invoices at once, folds the events into them and writes each
+    /// changed invoice once.
+    async fn apply_batch(
+        &self,
+        tx: &mut ReadTx,
+        events: &[RecordedEvent],
+    ) -> Result<(), ProjectionError> {
+        let events: Vec<&RecordedEvent> = events
+            .iter()
+            .filter(|e| e.stream.stream_type == Invoice::STREAM_TYPE)
+            .collect();
+        let ids = batch::distinct(events.iter().map(|e| e.stream.stream_id.as_str()));
+        let mut invoices = Folded::new(load(tx, &ids).await?);
+        for event in events {
+            let decoded = niaga_store::decode::<InvoiceEvent>(event)?;
+            invoices.fold(&event.stream.stream_id, |kept| fold(kept, event, decoded))?;
+        }
+        if invoices.is_unchanged() {
             return Ok(());
         }
-        let decoded = niaga_store::decode::<InvoiceEvent>(event)?;
-        match &decoded {
-            InvoiceEvent::InvoiceIssued(_)
-            | InvoiceEvent::PaymentRecorded(_)
-            | InvoiceEvent::CreditNoteIssued(_)
-            | InvoiceEvent::DebitNoteIssued(_)
-            | InvoiceEvent::RefundNoteIssued(_)
-            | InvoiceEvent::InvoiceCancelled(_) => {}
-            InvoiceEvent::InvoiceDrafted(_)
-            | InvoiceEvent::InvoiceDraftAmended(_)
-            | InvoiceEvent::InvoiceVoided(_)
-            | InvoiceEvent::InvoiceValidatedByLhdn(_)
-            | InvoiceEvent::InvoicePdfIssued(_)
-            | InvoiceEvent::EInvoiceSubmissionStarted(_)
-            | InvoiceEvent::EInvoiceAccepted(_)
-            | InvoiceEvent::EInvoiceRejected(_)
-            | InvoiceEvent::NoteValidatedByLhdn(_)
-            | InvoiceEvent::EInvoiceResubmissionRequested(_)
-            | InvoiceEvent::IndividualEInvoiceRequested(_)
-            | InvoiceEvent::InvoiceConsolidated(_) => return Ok(()),
-        }
-        let kept = load(tx, &event.stream.stream_id).await?;
-        // A stream's positions grow with its versions, so an event at or below the last one
-        // applied was applied already (a replay must not pay an invoice twice).
-        if kept
-            .as_ref()
-            .is_some_and(|(_, through)| event.position <= *through)
-        {
-            return Ok(());
-        }
-        let receivable = match (decoded, kept) {
-            (InvoiceEvent::InvoiceIssued(e), _) => Receivable::issued(&e),
-            (other, Some((mut receivable, _))) => {
-                receivable
-                    .apply(&other)
-                    .map_err(|error| ProjectionError::Corrupt(error.to_string()))?;
-                receivable
-            }
-            // Payments, notes and cancellations follow the issue in their stream; none can
-            // reach an invoice never issued.
-            (_, None) => return Ok(()),
-        };
-        save(tx, &receivable, event.position).await
+        save(tx, invoices.changed()).await
     }
 }
 

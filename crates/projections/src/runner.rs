@@ -57,9 +57,7 @@ pub(crate) async fn apply_batch(
     tx: &mut ReadTx,
     batch: &[niaga_store::RecordedEvent],
 ) -> Result<u64, ProjectionError> {
-    for event in batch {
-        projection.apply(tx, event).await?;
-    }
+    projection.apply_batch(tx, batch).await?;
     Ok(batch.len() as u64)
 }
 

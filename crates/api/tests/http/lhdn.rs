@@ -175,13 +175,21 @@ impl Lhdn {
         (id, number, customer)
     }
 
-    /// Issues the draft `id` with `body`: its number.
+    /// Issues the draft `id` with `body`: its number, once the LHDN read model lists it.
+    /// A submitter cycle reads that read model, and on PostgreSQL its catch-up stops short
+    /// of events behind other tests' open transactions: a cycle run straight after the
+    /// issue could find nothing to do.
     async fn issue(&self, id: &str, body: &Value) -> String {
         let issued = ok(&self
             .post(&format!("/invoices/{id}/issue"), body, Role::Finance)
             .await);
         assert!(issued["version"].as_u64().is_some());
-        issued["number"].as_str().unwrap().to_owned()
+        let number = issued["number"].as_str().unwrap().to_owned();
+        assert!(
+            self.document(&number).await.is_some(),
+            "{number} is not in the LHDN read model"
+        );
+        number
     }
 
     /// Registers a buyer with `tin` and drafts an invoice of two calibrations at `price`
