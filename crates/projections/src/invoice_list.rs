@@ -232,12 +232,8 @@ impl Projection for InvoiceList {
             .filter(|e| e.stream.stream_type == Invoice::STREAM_TYPE)
             .collect();
         let ids = batch::distinct(events.iter().map(|e| e.stream.stream_id.as_str()));
-        let stored: Vec<InvoiceSummary> = batch::rows_with_keys(
-            tx,
-            "SELECT * FROM invoice_list WHERE invoice_id",
-            &ids,
-        )
-        .await?;
+        let stored: Vec<InvoiceSummary> =
+            batch::rows_with_keys(tx, "SELECT * FROM invoice_list WHERE invoice_id", &ids).await?;
         let mut rows = Folded::new(stored.into_iter().map(|r| (r.invoice_id.clone(), r)));
         for event in events {
             let decoded = niaga_store::decode::<InvoiceEvent>(event)?;

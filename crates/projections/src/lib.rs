@@ -153,9 +153,9 @@ pub fn all() -> Vec<std::sync::Arc<dyn Projection>> {
 #[cfg(test)]
 mod tests {
     use niaga_domain::{
-        Aggregate, consolidation::Consolidation, customer::Customer,
-        delivery_order::DeliveryOrder, equipment::EquipmentUnit, invoice::Invoice,
-        purchase_order::PurchaseOrder, quotation::Quotation, rental::Rental, supplier::Supplier,
+        Aggregate, consolidation::Consolidation, customer::Customer, delivery_order::DeliveryOrder,
+        equipment::EquipmentUnit, invoice::Invoice, purchase_order::PurchaseOrder,
+        quotation::Quotation, rental::Rental, supplier::Supplier,
     };
 
     /// Whether `A` has an event stored under `name`: its events are tagged with the variant

@@ -11,7 +11,11 @@ use niaga_domain::{
 use niaga_store::{Database, RecordedEvent, on_reader};
 use serde::Serialize;
 
-use crate::{Projection, ProjectionError, ReadTx, on_tx, sen};
+use crate::{
+    Projection, ProjectionError, ReadTx,
+    batch::{self, Cell, Folded},
+    sen,
+};
 
 pub const NAME: &str = "pipeline";
 
@@ -49,6 +53,130 @@ pub fn month_text(day: NaiveDate) -> String {
     day.format("%Y-%m").to_string()
 }
 
+/// One opportunity as stored: every column, in the order [`Opportunity::cells`] gives them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Opportunity {
+    customer_id: String,
+    opportunity_id: String,
+    title: String,
+    currency: String,
+    expected_value_sen: i64,
+    expected_close: String,
+    expected_close_month: String,
+    source: String,
+    stage: String,
+    status: String,
+    opened_on: String,
+    opened_position: i64,
+    closed_on: Option<String>,
+    closed_month: Option<String>,
+    lost_reason: Option<String>,
+}
+
+const INSERT: &str = "INSERT INTO pipeline_opportunities (customer_id, opportunity_id, title, \
+     currency, expected_value_sen, expected_close, expected_close_month, source, stage, status, \
+     opened_on, opened_position, closed_on, closed_month, lost_reason)";
+
+/// What moves after an opportunity is opened.
+const ON_CONFLICT: &str = "ON CONFLICT (customer_id, opportunity_id) DO UPDATE SET \
+     stage = EXCLUDED.stage, status = EXCLUDED.status, closed_on = EXCLUDED.closed_on, \
+     closed_month = EXCLUDED.closed_month, lost_reason = EXCLUDED.lost_reason";
+
+impl Opportunity {
+    /// Its key among a batch's rows: opportunity ids are only unique within a customer.
+    fn key(customer_id: &str, opportunity_id: &str) -> String {
+        format!("{customer_id}/{opportunity_id}")
+    }
+
+    fn cells(&self) -> Vec<Cell<'_>> {
+        vec![
+            (&self.customer_id).into(),
+            (&self.opportunity_id).into(),
+            (&self.title).into(),
+            (&self.currency).into(),
+            self.expected_value_sen.into(),
+            (&self.expected_close).into(),
+            (&self.expected_close_month).into(),
+            (&self.source).into(),
+            (&self.stage).into(),
+            (&self.status).into(),
+            (&self.opened_on).into(),
+            self.opened_position.into(),
+            (&self.closed_on).into(),
+            (&self.closed_month).into(),
+            (&self.lost_reason).into(),
+        ]
+    }
+
+    fn close(&mut self, status: &str, at_stage: OpenStage, closed_on: NaiveDate) {
+        self.status = status.to_owned();
+        self.stage = stage_text(at_stage).to_owned();
+        self.closed_on = Some(closed_on.to_string());
+        self.closed_month = Some(month_text(closed_on));
+    }
+}
+
+/// Folds one customer event into the opportunity it is about (`None` before it was opened);
+/// whether it changed.
+fn fold(
+    row: &mut Option<Opportunity>,
+    event: &RecordedEvent,
+    decoded: CustomerEvent,
+) -> Result<bool, ProjectionError> {
+    match (decoded, row) {
+        (CustomerEvent::OpportunityOpened(e), row @ None) => {
+            // The domain takes any positive amount; an estimate rounded to the sen tells the
+            // report the same, where refusing it would stop this projector for good.
+            let value = sen(e.expected_value.round_to_sen())?;
+            *row = Some(Opportunity {
+                customer_id: event.stream.stream_id.clone(),
+                opportunity_id: e.opportunity_id.to_string(),
+                title: e.title,
+                currency: e.expected_value.currency().to_string(),
+                expected_value_sen: value,
+                expected_close: e.expected_close.to_string(),
+                expected_close_month: month_text(e.expected_close),
+                source: source_text(e.source).to_owned(),
+                stage: stage_text(e.stage).to_owned(),
+                status: "open".to_owned(),
+                opened_on: e.opened_on.to_string(),
+                opened_position: event.position,
+                closed_on: None,
+                closed_month: None,
+                lost_reason: None,
+            });
+        }
+        (CustomerEvent::OpportunityStageChanged(e), Some(row)) => {
+            row.stage = stage_text(e.to).to_owned();
+        }
+        (CustomerEvent::OpportunityWon(e), Some(row)) => {
+            row.close("won", e.from_stage, e.closed_on);
+        }
+        (CustomerEvent::OpportunityLost(e), Some(row)) => {
+            row.close("lost", e.from_stage, e.closed_on);
+            row.lost_reason = Some(e.reason);
+        }
+        // Opened once; every other event follows the opening in its stream.
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// The opportunity an event is about, if it is about one.
+fn opportunity_of(event: &CustomerEvent) -> Option<String> {
+    match event {
+        CustomerEvent::OpportunityOpened(e) => Some(e.opportunity_id.to_string()),
+        CustomerEvent::OpportunityStageChanged(e) => Some(e.opportunity_id.to_string()),
+        CustomerEvent::OpportunityWon(e) => Some(e.opportunity_id.to_string()),
+        CustomerEvent::OpportunityLost(e) => Some(e.opportunity_id.to_string()),
+        CustomerEvent::CustomerRegistered(_)
+        | CustomerEvent::CustomerDetailsAmended(_)
+        | CustomerEvent::ContactAdded(_)
+        | CustomerEvent::ContactRemoved(_)
+        | CustomerEvent::InteractionRecorded(_) => None,
+    }
+}
+
 /// The customer events that move an opportunity ([`Projection::event_types`]).
 const EVENTS: &[&str] = &[
     "OpportunityOpened",
@@ -76,101 +204,46 @@ impl Projection for Pipeline {
     }
 
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
-        if event.stream.stream_type != Customer::STREAM_TYPE {
-            return Ok(());
-        }
-        let customer_id = event.stream.stream_id.as_str();
-        match niaga_store::decode::<CustomerEvent>(event)? {
-            CustomerEvent::OpportunityOpened(e) => {
-                // The domain takes any positive amount; an estimate rounded to the sen tells
-                // the report the same, where refusing it would stop this projector for good.
-                let value = sen(e.expected_value.round_to_sen())?;
-                on_tx!(tx, conn => sqlx::query(
-                    "INSERT INTO pipeline_opportunities (customer_id, opportunity_id, title, \
-                     currency, expected_value_sen, expected_close, expected_close_month, source, \
-                     stage, status, opened_on, opened_position) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11) \
-                     ON CONFLICT (customer_id, opportunity_id) DO NOTHING",
-                )
-                .bind(customer_id)
-                .bind(e.opportunity_id.to_string())
-                .bind(&e.title)
-                .bind(e.expected_value.currency().to_string())
-                .bind(value)
-                .bind(e.expected_close.to_string())
-                .bind(month_text(e.expected_close))
-                .bind(source_text(e.source))
-                .bind(stage_text(e.stage))
-                .bind(e.opened_on.to_string())
-                .bind(event.position)
-                .execute(conn)
-                .await
-                .map(drop))?;
-            }
-            CustomerEvent::OpportunityStageChanged(e) => {
-                on_tx!(tx, conn => sqlx::query(
-                    "UPDATE pipeline_opportunities SET stage = $3 \
-                     WHERE customer_id = $1 AND opportunity_id = $2",
-                )
-                .bind(customer_id)
-                .bind(e.opportunity_id.to_string())
-                .bind(stage_text(e.to))
-                .execute(conn)
-                .await
-                .map(drop))?;
-            }
-            CustomerEvent::OpportunityWon(e) => {
-                let id = e.opportunity_id.to_string();
-                close(tx, customer_id, &id, "won", e.from_stage, e.closed_on, None).await?;
-            }
-            CustomerEvent::OpportunityLost(e) => {
-                let id = e.opportunity_id.to_string();
-                let reason = Some(e.reason.as_str());
-                close(
-                    tx,
-                    customer_id,
-                    &id,
-                    "lost",
-                    e.from_stage,
-                    e.closed_on,
-                    reason,
-                )
-                .await?;
-            }
-            CustomerEvent::CustomerRegistered(_)
-            | CustomerEvent::CustomerDetailsAmended(_)
-            | CustomerEvent::ContactAdded(_)
-            | CustomerEvent::ContactRemoved(_)
-            | CustomerEvent::InteractionRecorded(_) => {}
-        }
-        Ok(())
+        self.apply_batch(tx, std::slice::from_ref(event)).await
     }
-}
 
-async fn close(
-    tx: &mut ReadTx,
-    customer_id: &str,
-    opportunity_id: &str,
-    status: &str,
-    at_stage: OpenStage,
-    closed_on: NaiveDate,
-    lost_reason: Option<&str>,
-) -> Result<(), ProjectionError> {
-    on_tx!(tx, conn => sqlx::query(
-        "UPDATE pipeline_opportunities SET status = $3, stage = $4, closed_on = $5, \
-         closed_month = $6, lost_reason = $7 WHERE customer_id = $1 AND opportunity_id = $2",
-    )
-    .bind(customer_id)
-    .bind(opportunity_id)
-    .bind(status)
-    .bind(stage_text(at_stage))
-    .bind(closed_on.to_string())
-    .bind(month_text(closed_on))
-    .bind(lost_reason)
-    .execute(conn)
-    .await
-    .map(drop))?;
-    Ok(())
+    /// Reads the opportunities of the batch's customers at once (a customer has a handful),
+    /// folds the events into them and writes each changed one once.
+    async fn apply_batch(
+        &self,
+        tx: &mut ReadTx,
+        events: &[RecordedEvent],
+    ) -> Result<(), ProjectionError> {
+        let mut decoded = Vec::with_capacity(events.len());
+        for event in events {
+            if event.stream.stream_type != Customer::STREAM_TYPE {
+                continue;
+            }
+            let customer_event = niaga_store::decode::<CustomerEvent>(event)?;
+            if let Some(opportunity) = opportunity_of(&customer_event) {
+                decoded.push((event, opportunity, customer_event));
+            }
+        }
+        let customers =
+            batch::distinct(decoded.iter().map(|(e, _, _)| e.stream.stream_id.as_str()));
+        let stored: Vec<Opportunity> = batch::rows_with_keys(
+            tx,
+            "SELECT * FROM pipeline_opportunities WHERE customer_id",
+            &customers,
+        )
+        .await?;
+        let mut rows = Folded::new(
+            stored
+                .into_iter()
+                .map(|row| (Opportunity::key(&row.customer_id, &row.opportunity_id), row)),
+        );
+        for (event, opportunity, customer_event) in decoded {
+            let key = Opportunity::key(&event.stream.stream_id, &opportunity);
+            rows.fold(&key, |row| fold(row, event, customer_event))?;
+        }
+        let cells: Vec<Vec<Cell<'_>>> = rows.changed().map(|(_, row)| row.cells()).collect();
+        batch::insert_rows(tx, INSERT, ON_CONFLICT, &cells).await
+    }
 }
 
 /// Open opportunities of one stage in one currency.

@@ -91,7 +91,10 @@ fn customer(text: &str) -> Result<CustomerId, ProjectionError> {
 type Kept = (Receivable, i64);
 
 /// The invoices `invoice_ids` as kept, by id, in one statement per batch.
-async fn load(tx: &mut ReadTx, invoice_ids: &[&str]) -> Result<Vec<(String, Kept)>, ProjectionError> {
+async fn load(
+    tx: &mut ReadTx,
+    invoice_ids: &[&str],
+) -> Result<Vec<(String, Kept)>, ProjectionError> {
     let rows: Vec<InvoiceRunRow> = batch::rows_with_keys(
         tx,
         "SELECT i.invoice_id, i.customer_id, i.currency, i.issued_on, i.due_on, \
@@ -215,17 +218,19 @@ async fn save<'a>(
     let runs: Vec<Vec<Cell<'_>>> = invoices
         .iter()
         .flat_map(|i| {
-            i.runs.iter().map(move |(from_on, until_on, outstanding_sen)| {
-                vec![
-                    (&i.invoice_id).into(),
-                    from_on.into(),
-                    until_on.into(),
-                    (&i.customer_id).into(),
-                    (&i.currency).into(),
-                    (&i.due_on).into(),
-                    (*outstanding_sen).into(),
-                ]
-            })
+            i.runs
+                .iter()
+                .map(move |(from_on, until_on, outstanding_sen)| {
+                    vec![
+                        (&i.invoice_id).into(),
+                        from_on.into(),
+                        until_on.into(),
+                        (&i.customer_id).into(),
+                        (&i.currency).into(),
+                        (&i.due_on).into(),
+                        (*outstanding_sen).into(),
+                    ]
+                })
         })
         .collect();
     batch::insert_rows(

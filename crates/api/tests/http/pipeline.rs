@@ -142,6 +142,7 @@ async fn the_report_shows_open_deals_by_stage_and_close_month_and_this_months_cl
     let year = ok(&app.get("/pipeline", Some(Role::Finance)).await);
     assert_eq!(year["to"], this_month.as_str());
     assert_eq!(year["closed_by_month"].as_array().unwrap().len(), 12);
+    crate::rebuilds::assert_read_models_rebuild_identically(&app).await;
 }
 
 async fn the_overview_shows_a_customer_at_a_glance(app: TestApp) {

@@ -1,7 +1,9 @@
 //! Rebuilding every read model from the first event gives back the same rows: checked at the
-//! end of the flows that fill the most tables (purchasing, rentals, delivery orders, the
-//! consolidated e-invoice), so each column of each read model goes through a rebuild, which
-//! on PostgreSQL is applied in SQLite and copied back (decision 0016).
+//! end of the flows that fill the most tables (sales, the pipeline, purchasing, rentals,
+//! delivery orders, the consolidated e-invoice), so each column of each read model goes
+//! through a rebuild, which on PostgreSQL is applied in SQLite and copied back (decision
+//! 0016), and rows the live projectors folded event by event are compared with rows a
+//! rebuild folded a whole batch at a time.
 
 use std::time::{Duration, Instant};
 
@@ -80,7 +82,7 @@ pub async fn assert_read_models_rebuild_identically(app: &TestApp) {
     }
     let before = snapshot(db).await;
     assert!(
-        before.iter().filter(|(_, rows)| !rows.is_empty()).count() >= 3,
+        before.iter().filter(|(_, rows)| !rows.is_empty()).count() >= 2,
         "the flow filled too few read models to say much: {before:?}"
     );
     for projection in niaga_projections::all() {

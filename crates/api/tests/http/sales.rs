@@ -318,6 +318,7 @@ async fn the_whole_path_from_quotation_to_statement(app: TestApp) {
     let list = get(&app, "/quotations?status=converted").await;
     assert_eq!(list["items"][0]["id"], quotation.as_str(), "{list}");
     assert_eq!(list["items"][0]["current_revision"], 2);
+    crate::rebuilds::assert_read_models_rebuild_identically(&app).await;
 }
 
 async fn each_step_is_for_its_role(app: TestApp) {
@@ -665,6 +666,7 @@ async fn a_credit_after_full_payment_is_refunded(app: TestApp) {
     let inv = get(&app, &format!("/invoices/{invoice}")).await;
     assert_eq!(inv["status"], "partly_paid");
     assert_eq!(inv["account"]["outstanding"], myr("54.00"));
+    crate::rebuilds::assert_read_models_rebuild_identically(&app).await;
 }
 
 async fn sixteen_concurrent_issuers_take_sixteen_consecutive_numbers(app: TestApp) {
