@@ -698,6 +698,7 @@ async fn documents_verify_names_an_issued_pdf_altered_on_disk(backend: Backend) 
             InvoiceCommand::Issue(IssueInvoice {
                 number,
                 einvoice: niaga_domain::invoice::EInvoiceChoice::Individual,
+                exchange_rate: None,
             }),
         ] {
             let invoices = state.commands::<Invoice>();

@@ -62,6 +62,7 @@ async fn main() {
             InvoiceCommand::Issue(IssueInvoice {
                 number: DocumentNumber::new(DocumentKind::Invoice, year, serial).unwrap(),
                 einvoice: niaga_domain::invoice::EInvoiceChoice::Individual,
+                exchange_rate: None,
             }),
         ] {
             invoices

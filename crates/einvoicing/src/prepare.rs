@@ -60,7 +60,6 @@ impl Submitter {
     fn options(&self) -> Options {
         Options {
             version: self.settings.version,
-            exchange_rate: None,
         }
     }
 

@@ -200,6 +200,9 @@ pub struct ReceivedDocument {
     pub validated_at: Option<DateTime<Utc>>,
     /// Findings that did not make it Invalid (the arithmetic in `warn` mode).
     pub warnings: Vec<String>,
+    /// The document as submitted (decoded from the envelope): what a test asserts the
+    /// signed content against.
+    pub document: String,
 }
 
 impl From<&StoredDocument> for ReceivedDocument {
@@ -218,6 +221,7 @@ impl From<&StoredDocument> for ReceivedDocument {
                 .iter()
                 .map(|w| w.message.clone())
                 .collect(),
+            document: document.raw.clone(),
         }
     }
 }

@@ -2,6 +2,9 @@
 //! documents independently of how Niaga writes them. Every element is an array of objects,
 //! a leaf's text is in `_`, so a path of names reads the first element at each step.
 
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -22,6 +25,15 @@ pub(crate) fn all<'a>(value: &'a Value, name: &str) -> &'a [Value] {
 /// The leaf value (`_`) at `path`.
 pub(crate) fn leaf<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     first(value, path)?.get("_")
+}
+
+/// The leaf number at `path`, exactly as a decimal; `None` if it is not a number. JSON
+/// numbers reach the sandbox as floats, so one written `1e-14` reads as `0.00000000000001`.
+pub(crate) fn number(value: &Value, path: &str) -> Option<Decimal> {
+    let written = leaf(value, path)?.as_number()?.to_string();
+    Decimal::from_str(&written)
+        .ok()
+        .or_else(|| Decimal::from_scientific(&written).ok())
 }
 
 /// The leaf text at `path`; numbers are not text.

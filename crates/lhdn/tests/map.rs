@@ -14,7 +14,7 @@ use niaga_domain::{Currency, Money};
 use niaga_lhdn::map::{self, MapError, Options};
 use niaga_lhdn::minify;
 use niaga_lhdn::ubl::Document;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn golden(name: &str, document: &Document) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -127,11 +127,7 @@ fn the_totals_reconcile_as_lhdn_computes_them() {
 fn a_foreign_currency_invoice_carries_the_rate_and_tax_in_myr() {
     let usd = Currency::parse("USD").unwrap();
     let record = invoice_record(usd, false);
-    let options = Options {
-        exchange_rate: Some(dec("4.7215")),
-        ..Options::default()
-    };
-    let document = map::invoice(&record, &customer(), &supplier(), &options).unwrap();
+    let document = map::invoice(&record, &customer(), &supplier(), &Options::default()).unwrap();
     golden("invoice-usd.json", &document);
     let value = json(&document);
     let invoice = &value["Invoice"][0];
@@ -145,10 +141,30 @@ fn a_foreign_currency_invoice_carries_the_rate_and_tax_in_myr() {
         invoice["LegalMonetaryTotal"][0]["PayableAmount"][0]["currencyID"],
         "USD"
     );
+    assert_eq!(rate["CalculationRate"][0]["_"], json!(4.7215));
+    // Issued before the rate was recorded: LHDN would refuse it, so it is not mapped.
+    let mut unrated = record.clone();
+    if let Some(issue) = unrated.issue.as_mut() {
+        issue.exchange_rate = None;
+    }
     assert_eq!(
-        map::invoice(&record, &customer(), &supplier(), &Options::default()),
+        map::invoice(&unrated, &customer(), &supplier(), &Options::default()),
         Err(MapError::ExchangeRateMissing { currency: usd })
     );
+}
+
+#[test]
+fn a_note_against_a_foreign_currency_invoice_converts_at_the_invoices_rate() {
+    let usd = Currency::parse("USD").unwrap();
+    let record = invoice_record(usd, true);
+    let note = &record.notes[0];
+    let document = map::note(&record, note, &customer(), &supplier(), &Options::default()).unwrap();
+    let value = json(&document);
+    let invoice = &value["Invoice"][0];
+    let rate = &invoice["TaxExchangeRate"][0];
+    assert_eq!(rate["SourceCurrencyCode"][0]["_"], "USD");
+    assert_eq!(rate["CalculationRate"][0]["_"], json!(4.7215));
+    assert_eq!(invoice["TaxTotal"][0]["TaxAmount"][0]["currencyID"], "MYR");
 }
 
 #[test]

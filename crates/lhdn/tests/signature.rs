@@ -231,7 +231,6 @@ fn a_version_1_0_document_is_not_signed() {
     let record = invoice_record(Currency::MYR, false);
     let options = Options {
         version: DocumentVersion::V1_0,
-        ..Options::default()
     };
     let document = map::invoice(&record, &customer(), &supplier(), &options).unwrap();
     let signer = Signer::with_clock(pki.identity(), signing_at());

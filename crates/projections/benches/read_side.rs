@@ -474,6 +474,7 @@ fn invoice_stream(
     invoice.run(InvoiceCommand::Issue(IssueInvoice {
         number,
         einvoice: niaga_domain::invoice::EInvoiceChoice::Individual,
+        exchange_rate: None,
     }));
     invoice.wait(rng.hours(0, 1) + TimeDelta::minutes(5));
     invoice.run(InvoiceCommand::RecordLhdnValidation(RecordLhdnValidation {

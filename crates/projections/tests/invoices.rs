@@ -111,6 +111,7 @@ impl Books {
             InvoiceCommand::Issue(IssueInvoice {
                 number,
                 einvoice: niaga_domain::invoice::EInvoiceChoice::Individual,
+                exchange_rate: None,
             })
         })
         .await;

@@ -192,9 +192,35 @@ impl Lhdn {
         number
     }
 
+    /// Credits one of the invoice's two calibrations (priced in `currency`): the note's number.
+    async fn credit_note(&self, invoice: &str, currency: &str) -> String {
+        let note = json!({
+            "reason": "One weight returned uncalibrated",
+            "lines": [{ "description": "Calibration not done", "quantity": "1", "unit": "C62",
+                        "unit_price": { "amount": "350.00", "currency": currency },
+                        "tax": { "kind": "service" } }]
+        });
+        let credited = ok_status(
+            &self
+                .post(
+                    &format!("/invoices/{invoice}/credit-notes"),
+                    &note,
+                    Role::Finance,
+                )
+                .await,
+            StatusCode::CREATED,
+        );
+        credited["number"].as_str().unwrap().to_owned()
+    }
+
     /// Registers a buyer with `tin` and drafts an invoice of two calibrations at `price`
     /// each (service tax 8 %): (invoice id, customer id).
     async fn drafted_invoice_to(&self, tin: &str, price: &str) -> (String, String) {
+        self.drafted_invoice_in(tin, price, "MYR").await
+    }
+
+    /// The same, in `currency`.
+    async fn drafted_invoice_in(&self, tin: &str, price: &str, currency: &str) -> (String, String) {
         let customer = Self::buyer(tin);
         let customer = ok_status(
             &self.post("/customers", &customer, Role::Sales).await,
@@ -205,12 +231,13 @@ impl Lhdn {
             .to_owned();
         let draft = json!({
             "customer_id": customer,
+            "currency": currency,
             "payment_terms_days": 30,
             "lines": [{
                 "item_code": "CAL-M1-20KG",
                 "description": "Calibration of 20 kg test weight, class M1",
                 "quantity": "2", "unit": "C62",
-                "unit_price": { "amount": price, "currency": "MYR" },
+                "unit_price": { "amount": price, "currency": currency },
                 "tax": { "kind": "service" }
             }]
         });
@@ -268,23 +295,7 @@ async fn an_invoice_and_its_credit_note_are_validated_then_cancelling_follows_lh
     assert_eq!(valid["attempt"], 1);
     assert_eq!(held(&lhdn.sandbox, &number), (1, 1));
     // A credit note references the valid invoice by its LHDN UUID.
-    let note = json!({
-        "reason": "One weight returned uncalibrated",
-        "lines": [{ "description": "Calibration not done", "quantity": "1", "unit": "C62",
-                    "unit_price": { "amount": "350.00", "currency": "MYR" },
-                    "tax": { "kind": "service" } }]
-    });
-    let credited = ok_status(
-        &lhdn
-            .post(
-                &format!("/invoices/{invoice}/credit-notes"),
-                &note,
-                Role::Finance,
-            )
-            .await,
-        StatusCode::CREATED,
-    );
-    let note_number = credited["number"].as_str().unwrap().to_owned();
+    let note_number = lhdn.credit_note(&invoice, "MYR").await;
     let note_valid = lhdn.until(&note_number, "valid").await;
     assert_eq!(note_valid["kind"], "credit_note");
     assert_eq!(held(&lhdn.sandbox, &note_number), (1, 1));
@@ -610,6 +621,112 @@ async fn a_months_sales_without_einvoice_go_to_lhdn_in_one_consolidated_einvoice
     lhdn.sandbox.shutdown().await;
 }
 
+/// The signed document LHDN holds for `number` (its only one), as JSON.
+fn received_document(sandbox: &RunningSandbox, number: &str) -> Value {
+    let received = sandbox.received(number);
+    assert_eq!(received.len(), 1, "{number}");
+    serde_json::from_str(&received[0].document).unwrap()
+}
+
+#[track_caller]
+fn refused_at(response: &TestResponse, pointer: &str) {
+    let problem = response.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation");
+    assert_eq!(problem["errors"][0]["pointer"], pointer, "{problem}");
+}
+
+async fn an_invoice_in_us_dollars_goes_to_lhdn_with_its_exchange_rate(backend: Backend) {
+    let lhdn = Lhdn::start(backend).await;
+    let (invoice, _) = lhdn
+        .drafted_invoice_in(testing::BUYER_TIN, "350.00", "USD")
+        .await;
+    let issue = format!("/invoices/{invoice}/issue");
+    // LHDN refuses a document not in MYR without its rate: so do we, before it is issued.
+    for body in [
+        json!({}),
+        json!({ "exchange_rate": "0" }),
+        json!({ "exchange_rate": "-4.7215" }),
+        json!({ "exchange_rate": "4.7215e0" }),
+        json!({ "exchange_rate": "" }),
+        json!({ "exchange_rate": "0.00000000000001" }),
+        json!({ "exchange_rate": 4.7215 }),
+    ] {
+        refused_at(
+            &lhdn.post(&issue, &body, Role::Finance).await,
+            "/exchange_rate",
+        );
+    }
+    // LHDN consolidates in MYR: a dollar sale has its own e-invoice, rate or not.
+    let consolidated = json!({ "einvoice": "consolidated", "exchange_rate": "4.7215" });
+    refused_at(
+        &lhdn.post(&issue, &consolidated, Role::Finance).await,
+        "/einvoice",
+    );
+    let draft = ok(&lhdn
+        .app
+        .get(&format!("/invoices/{invoice}"), Some(Role::Auditor))
+        .await);
+    assert_eq!(draft["status"], "draft");
+    assert_eq!(draft["exchange_rate"], Value::Null);
+
+    let number = lhdn
+        .issue(&invoice, &json!({ "exchange_rate": "4.7215" }))
+        .await;
+    let issued = ok(&lhdn
+        .app
+        .get(&format!("/invoices/{invoice}"), Some(Role::Auditor))
+        .await);
+    assert_eq!(issued["currency"], "USD");
+    assert_eq!(issued["exchange_rate"], "4.7215");
+
+    lhdn.until(&number, "valid").await;
+    assert_eq!(held(&lhdn.sandbox, &number), (1, 1));
+    let document = received_document(&lhdn.sandbox, &number);
+    let signed = &document["Invoice"][0];
+    assert_eq!(signed["DocumentCurrencyCode"][0]["_"], "USD");
+    let rate = &signed["TaxExchangeRate"][0];
+    assert_eq!(rate["SourceCurrencyCode"][0]["_"], "USD");
+    assert_eq!(rate["TargetCurrencyCode"][0]["_"], "MYR");
+    assert_eq!(rate["CalculationRate"][0]["_"], json!(4.7215));
+    // USD 56.00 of service tax (8 % of 700.00) is RM 264.40 at 4.7215; the rest stays in USD.
+    let tax = &signed["TaxTotal"][0]["TaxAmount"][0];
+    assert_eq!(
+        (&tax["_"], &tax["currencyID"]),
+        (&json!(264.4), &json!("MYR"))
+    );
+    let payable = &signed["LegalMonetaryTotal"][0]["PayableAmount"][0];
+    assert_eq!(
+        (&payable["_"], &payable["currencyID"]),
+        (&json!(756.0), &json!("USD"))
+    );
+    assert!(signed["Signature"][0].is_object(), "{signed}");
+
+    // A credit note converts at the invoice's rate.
+    let note_number = lhdn.credit_note(&invoice, "USD").await;
+    lhdn.until(&note_number, "valid").await;
+    let note_document = received_document(&lhdn.sandbox, &note_number);
+    let note_rate = &note_document["Invoice"][0]["TaxExchangeRate"][0];
+    assert_eq!(note_rate["CalculationRate"][0]["_"], json!(4.7215));
+    let noted = ok(&lhdn
+        .app
+        .get(&format!("/invoices/{invoice}"), Some(Role::Auditor))
+        .await);
+    assert_eq!(noted["notes"][0]["exchange_rate"], "4.7215");
+
+    // A ringgit invoice takes no rate.
+    let (ringgit, _) = lhdn.drafted_invoice_to(testing::BUYER_TIN, "350.00").await;
+    refused_at(
+        &lhdn
+            .post(
+                &format!("/invoices/{ringgit}/issue"),
+                &json!({ "exchange_rate": "1" }),
+                Role::Finance,
+            )
+            .await,
+        "/exchange_rate",
+    );
+    lhdn.sandbox.shutdown().await;
+}
+
 macro_rules! lhdn_tests {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -639,4 +756,5 @@ lhdn_tests!(
     a_document_lhdn_finds_invalid_shows_lhdns_problems,
     a_rejected_invoice_is_submitted_again_once_its_buyer_is_fixed,
     a_months_sales_without_einvoice_go_to_lhdn_in_one_consolidated_einvoice,
+    an_invoice_in_us_dollars_goes_to_lhdn_with_its_exchange_rate,
 );

@@ -285,6 +285,7 @@ impl Books<'_> {
                             InvoiceCommand::Issue(IssueInvoice {
                                 number,
                                 einvoice: niaga_domain::invoice::EInvoiceChoice::Individual,
+                                exchange_rate: None,
                             })
                         })
                 },

@@ -489,6 +489,7 @@ mod tests {
             priced_on: day("2026-01-05"),
             lines: vec![],
             totals: payable(amount),
+            exchange_rate: None,
         }
     }
 

@@ -12,7 +12,7 @@ use crate::billing::LineInput;
 use crate::einvoice::SubmissionStep;
 use crate::ids::{CustomerId, InvoiceId, NoteId, PaymentId};
 use crate::money::{Currency, Money};
-use crate::values::Month;
+use crate::values::{ExchangeRate, Month};
 
 /// A command to the Invoice aggregate.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +77,10 @@ pub struct IssueInvoice {
     /// Whether the buyer wants an e-invoice of their own. A sale left to the consolidated
     /// e-invoice must be in ringgit and, from 2026, at most RM10,000 payable.
     pub einvoice: EInvoiceChoice,
+    /// Ringgit per unit of the invoice's currency on the issue day: required for an invoice
+    /// in a foreign currency (LHDN's `TaxExchangeRate`, mandatory since 1 September 2025),
+    /// refused for one in ringgit. A note takes the invoice's.
+    pub exchange_rate: Option<ExchangeRate>,
 }
 
 /// Records money received against the issued invoice.

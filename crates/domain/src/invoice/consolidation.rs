@@ -38,8 +38,8 @@ pub fn single_transaction_rule_from() -> NaiveDate {
 
 /// Whether an invoice with `payable` issued on `issued_on` may be left to consolidation.
 pub(super) fn may_consolidate(payable: Money, issued_on: NaiveDate) -> Result<(), InvoiceError> {
-    // The consolidated e-invoice is in ringgit, and a foreign-currency sale would need an
-    // exchange rate we do not record: such a sale is e-invoiced on its own.
+    // LHDN consolidates in ringgit, one document for the month with no exchange rate per
+    // sale: a foreign-currency sale is e-invoiced on its own, with its rate.
     if payable.currency() != Currency::MYR {
         return Err(InvoiceError::ConsolidationInForeignCurrency {
             currency: payable.currency(),

@@ -139,6 +139,14 @@ pub enum InvoiceError {
         "this sale of {payable} needs an e-invoice of its own: LHDN allows a sale in the consolidated e-invoice only up to {limit}"
     )]
     OverConsolidationLimit { payable: Money, limit: Money },
+    /// LHDN converts a foreign-currency document's tax to ringgit at the rate it carries
+    /// (`TaxExchangeRate`, mandatory since 1 September 2025).
+    #[error(
+        "the invoice is in {currency}: give the exchange rate to ringgit (ringgit per {currency}, e.g. 4.7215), which LHDN requires"
+    )]
+    ExchangeRateRequired { currency: Currency },
+    #[error("the invoice is in ringgit: it takes no exchange rate")]
+    ExchangeRateForRinggit,
     #[error(
         "a sale in {currency} needs an e-invoice of its own: the consolidated e-invoice is in ringgit"
     )]
@@ -205,6 +213,9 @@ impl InvoiceError {
             Self::PaymentInFuture { .. } => Some("/received_on".to_owned()),
             Self::OverConsolidationLimit { .. } | Self::ConsolidationInForeignCurrency { .. } => {
                 Some("/einvoice".to_owned())
+            }
+            Self::ExchangeRateRequired { .. } | Self::ExchangeRateForRinggit => {
+                Some("/exchange_rate".to_owned())
             }
             Self::NotDrafted
             | Self::AlreadyDrafted

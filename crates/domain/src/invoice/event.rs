@@ -12,7 +12,7 @@ use crate::billing::{Line, Totals};
 use crate::einvoice::{Accepted, Rejected, Started, Validated};
 use crate::ids::{CustomerId, InvoiceId, NoteId, PaymentId};
 use crate::money::{Currency, Money};
-use crate::values::Month;
+use crate::values::{ExchangeRate, Month};
 use crate::{DomainEvent, UpcastError};
 
 /// An event of the Invoice stream. The variant name is the stored event type.
@@ -82,6 +82,11 @@ pub struct InvoiceIssued {
     /// Whether the buyer wants an e-invoice of their own (schema version 2; before, every
     /// invoice went to LHDN on its own).
     pub einvoice: EInvoiceChoice,
+    /// Ringgit per unit of the invoice's currency, for an invoice not in ringgit. An optional
+    /// field added later: events written before it (and every ringgit invoice) have none, so
+    /// it needs no new schema version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange_rate: Option<ExchangeRate>,
 }
 
 /// Money was received against the invoice.
@@ -117,6 +122,10 @@ pub struct NoteIssued {
     pub priced_on: NaiveDate,
     pub lines: Vec<Line>,
     pub totals: Totals,
+    /// The invoice's exchange rate, for a note against an invoice not in ringgit (see
+    /// `issue_note`). Added later, like the invoice's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange_rate: Option<ExchangeRate>,
 }
 
 /// The draft was voided; it was never issued and never will be.

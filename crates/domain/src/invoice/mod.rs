@@ -43,7 +43,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::billing::{self, Adjustments, Line, LineInput, Totals};
 use crate::money::{Currency, Money};
-use crate::values::{Lines, TextProblem, check_optional_text, check_text};
+use crate::values::{ExchangeRate, Lines, TextProblem, check_optional_text, check_text};
 use crate::{Aggregate, Ctx};
 use state::{Account, Movement};
 
@@ -192,6 +192,7 @@ fn apply(r: &mut InvoiceRecord, event: &InvoiceEvent) {
                 issued_on: e.issued_on,
                 due_on: e.due_on,
                 einvoice: e.einvoice,
+                exchange_rate: e.exchange_rate,
             });
             move_account(r, Movement::Issue, e.totals.payable());
         }
@@ -265,6 +266,7 @@ fn add_note(r: &mut InvoiceRecord, kind: NoteKind, e: &NoteIssued) {
         priced_on: e.priced_on,
         lines: e.lines.clone(),
         totals: e.totals.clone(),
+        exchange_rate: e.exchange_rate,
     });
     move_account(r, Movement::Note(kind), e.totals.payable());
 }
@@ -458,6 +460,7 @@ fn issue(
     if c.einvoice == EInvoiceChoice::Consolidated {
         consolidation::may_consolidate(totals.payable(), issued_on)?;
     }
+    let exchange_rate = exchange_rate(r.currency, c.exchange_rate)?;
     Ok(vec![InvoiceEvent::InvoiceIssued(InvoiceIssued {
         invoice_id: r.id,
         number: c.number.clone(),
@@ -468,7 +471,23 @@ fn issue(
         lines,
         totals,
         einvoice: c.einvoice,
+        exchange_rate,
     })])
+}
+
+/// LHDN wants every document not in ringgit to say what one unit of its currency is in
+/// ringgit (`TaxExchangeRate`, mandatory since 1 September 2025), and a ringgit document to
+/// say nothing.
+fn exchange_rate(
+    currency: Currency,
+    given: Option<ExchangeRate>,
+) -> Result<Option<ExchangeRate>, InvoiceError> {
+    match (currency == Currency::MYR, given) {
+        (true, None) => Ok(None),
+        (true, Some(_)) => Err(InvoiceError::ExchangeRateForRinggit),
+        (false, None) => Err(InvoiceError::ExchangeRateRequired { currency }),
+        (false, Some(rate)) => Ok(Some(rate)),
+    }
 }
 
 fn record_payment(
@@ -560,6 +579,11 @@ fn issue_note(
         priced_on: issue.issued_on,
         lines,
         totals,
+        // The note converts at the invoice's rate, not at the rate of its own day: it corrects
+        // the supply the invoice recorded (as its SST rules are the invoice's, above), so its
+        // tax in ringgit undoes or adds to the invoice's tax in ringgit exactly, and a credit
+        // note for the whole invoice takes off exactly the ringgit tax LHDN recorded for it.
+        exchange_rate: issue.exchange_rate,
     };
     Ok(vec![match kind {
         NoteKind::Credit => InvoiceEvent::CreditNoteIssued(note),

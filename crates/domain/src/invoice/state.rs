@@ -13,7 +13,7 @@ use crate::billing::{Line, Totals};
 use crate::ids::{CustomerId, InvoiceId, NoteId, PaymentId, QuotationId};
 use crate::money::{Currency, Money, MoneyError};
 use crate::quotation::{QuotationNumber, RevisionNumber};
-use crate::values::Month;
+use crate::values::{ExchangeRate, Month};
 
 /// How long after LHDN validated a document its issuer may cancel it (LHDN.md §1.7,
 /// `cancellationDuration`).
@@ -332,6 +332,10 @@ pub struct Issuance {
     /// change it to individual. Defaulted so that snapshots taken before it load.
     #[serde(default)]
     pub einvoice: EInvoiceChoice,
+    /// Ringgit per unit of the invoice's currency, for an invoice not in ringgit. Defaulted
+    /// so that snapshots taken before it load (no invoice had one then).
+    #[serde(default)]
+    pub exchange_rate: Option<ExchangeRate>,
 }
 
 /// Money received against the invoice.
@@ -381,6 +385,9 @@ pub struct Note {
     pub priced_on: NaiveDate,
     pub lines: Vec<Line>,
     pub totals: Totals,
+    /// The invoice's exchange rate, for a note against an invoice not in ringgit.
+    #[serde(default)]
+    pub exchange_rate: Option<ExchangeRate>,
 }
 
 /// LHDN's validation of the issued invoice.

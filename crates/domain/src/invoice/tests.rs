@@ -18,6 +18,7 @@ use crate::values::{Quantity, TextProblem, UnitCode};
 use crate::{Ctx, DomainEvent};
 
 mod consolidation;
+mod foreign_currency;
 
 // ---- fixtures ------------------------------------------------------------------------------
 
@@ -165,6 +166,7 @@ fn issue(number: DocumentNumber) -> InvoiceCommand {
     InvoiceCommand::Issue(IssueInvoice {
         number,
         einvoice: EInvoiceChoice::Individual,
+        exchange_rate: None,
     })
 }
 
@@ -182,6 +184,7 @@ fn issued_with(lines: &[LineInput], ctx: &Ctx) -> InvoiceEvent {
         lines,
         totals,
         einvoice: EInvoiceChoice::Individual,
+        exchange_rate: None,
     })
 }
 
@@ -242,7 +245,18 @@ fn noted_against(
     lines: &[LineInput],
     invoice_day: NaiveDate,
 ) -> InvoiceEvent {
-    let (lines, totals) = priced(lines, invoice_day);
+    noted_as_priced(kind, n, priced(lines, invoice_day), invoice_day, None)
+}
+
+/// Note `n` of `kind` as issued today with `priced` lines, against an invoice issued on
+/// `invoice_day` at `exchange_rate`.
+fn noted_as_priced(
+    kind: NoteKind,
+    n: u128,
+    (lines, totals): (Vec<Line>, Totals),
+    invoice_day: NaiveDate,
+    exchange_rate: Option<ExchangeRate>,
+) -> InvoiceEvent {
     let note = NoteIssued {
         note_id: note_id(n),
         number: number(kind.document_kind(), n as u64),
@@ -255,6 +269,7 @@ fn noted_against(
         priced_on: invoice_day,
         lines,
         totals,
+        exchange_rate,
     };
     match kind {
         NoteKind::Credit => InvoiceEvent::CreditNoteIssued(note),

@@ -30,6 +30,7 @@ mod army_number;
 mod brn;
 mod country;
 mod email;
+mod exchange_rate;
 mod exemption_reason;
 mod identification;
 mod item_code;
@@ -54,6 +55,7 @@ pub use army_number::ArmyNumber;
 pub use brn::Brn;
 pub use country::CountryCode;
 pub use email::Email;
+pub use exchange_rate::ExchangeRate;
 pub use exemption_reason::ExemptionReason;
 pub use identification::Identification;
 pub use item_code::ItemCode;
@@ -133,6 +135,12 @@ pub enum ValueError {
     #[error("a quantity is a number more than zero, such as 2 or 0.5")]
     Quantity,
     #[error(
+        "an exchange rate is ringgit per unit of the currency: a number more than zero, such as 4.7215"
+    )]
+    ExchangeRate,
+    #[error("an exchange rate has at most 15 characters (LHDN's limit), such as 4.7215")]
+    ExchangeRateTooLong,
+    #[error(
         "a quotation number is written QUO-, the year and a serial of 4 to 8 digits, e.g. QUO-2026-0042"
     )]
     QuotationNumber,
@@ -178,6 +186,14 @@ pub enum ValueError {
         "a consolidated e-invoice number is written CON-, the month and a serial, e.g. CON-2026-11-001"
     )]
     ConsolidatedNumber,
+}
+
+/// A decimal written in plain notation, without sign or exponent (`"2.5"`, not `"2.5e0"`):
+/// an exponent hides the figure from a reader, as with money. `None` if it is not one.
+pub(crate) fn plain_decimal(input: &str) -> Option<rust_decimal::Decimal> {
+    let written = input.trim();
+    let plain = !written.is_empty() && written.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    written.parse().ok().filter(|_| plain)
 }
 
 /// The string plumbing every string-backed value shares: `as_str`, `Display`, `FromStr`, and
@@ -226,6 +242,32 @@ macro_rules! string_value {
     };
 }
 pub(crate) use string_value;
+
+/// The plumbing a decimal-backed value shares: `Display`, and the `TryFrom<Decimal>` (its
+/// checking `new`) and `Into<Decimal>` pair that `#[serde(try_from, into)]` uses.
+macro_rules! decimal_value {
+    ($name:ident) => {
+        impl TryFrom<::rust_decimal::Decimal> for $name {
+            type Error = $crate::values::ValueError;
+            fn try_from(value: ::rust_decimal::Decimal) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+
+        impl From<$name> for ::rust_decimal::Decimal {
+            fn from(value: $name) -> ::rust_decimal::Decimal {
+                value.0
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+    };
+}
+pub(crate) use decimal_value;
 
 /// `Deserialize` for a value whose `parse` applies a table or a policy that may change: reads
 /// a string and keeps it if it has the value's shape (`Self::from_stored`), without asking

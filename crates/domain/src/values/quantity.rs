@@ -1,11 +1,9 @@
 //! The quantity of a document line.
 
-use std::fmt;
-
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::ValueError;
+use super::{ValueError, decimal_value, plain_decimal};
 
 /// How many units a line sells: a decimal more than zero (2, 0.5 hour, 12.75 kg), kept as
 /// written. Never a float, for the same reason as money. A return or a correction is a credit
@@ -26,14 +24,7 @@ impl Quantity {
     /// Parses plain decimal notation such as `"2.5"`; an exponent (`"1e3"`) hides the amount
     /// from a reader, as with money.
     pub fn parse(input: &str) -> Result<Self, ValueError> {
-        let written = input.trim();
-        let plain = !written.is_empty() && written.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-        let quantity: Decimal = written
-            .parse()
-            .ok()
-            .filter(|_| plain)
-            .ok_or(ValueError::Quantity)?;
-        Self::new(quantity)
+        Self::new(plain_decimal(input).ok_or(ValueError::Quantity)?)
     }
 
     pub fn value(&self) -> Decimal {
@@ -41,24 +32,7 @@ impl Quantity {
     }
 }
 
-impl TryFrom<Decimal> for Quantity {
-    type Error = ValueError;
-    fn try_from(quantity: Decimal) -> Result<Self, Self::Error> {
-        Self::new(quantity)
-    }
-}
-
-impl From<Quantity> for Decimal {
-    fn from(quantity: Quantity) -> Decimal {
-        quantity.0
-    }
-}
-
-impl fmt::Display for Quantity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+decimal_value!(Quantity);
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

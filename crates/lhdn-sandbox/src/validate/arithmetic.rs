@@ -2,27 +2,16 @@
 //! findings are warnings unless the configuration enforces them. Compared exactly in
 //! decimal: our mapper derives totals from rounded lines, so they must reconcile.
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::Finding;
-use crate::ubl::{all, first, leaf, tax_subtotals};
+use crate::ubl::{all, first, number, tax_subtotals};
 
 const MISMATCH: &str = "SBX060";
 
-fn amount(value: &Value, element: &str) -> Option<Decimal> {
-    let number = leaf(value, element)?;
-    number.as_number().and_then(|n| {
-        Decimal::from_str(&n.to_string())
-            .ok()
-            .or_else(|| Decimal::from_scientific(&n.to_string()).ok())
-    })
-}
-
 fn sum(values: &[Value], element: &str) -> Option<Decimal> {
-    values.iter().map(|v| amount(v, element)).sum()
+    values.iter().map(|v| number(v, element)).sum()
 }
 
 pub(crate) fn check(invoice: &Value) -> Vec<Finding> {
@@ -45,22 +34,22 @@ pub(crate) fn check(invoice: &Value) -> Vec<Finding> {
     let zero = Some(Decimal::ZERO);
     expect(
         "TaxTotal/TaxAmount",
-        amount(tax_total, "TaxAmount"),
+        number(tax_total, "TaxAmount"),
         sum(tax_subtotals(invoice), "TaxAmount"),
         "sum of the tax subtotals",
     );
     expect(
         "LegalMonetaryTotal/LineExtensionAmount",
-        amount(totals, "LineExtensionAmount"),
+        number(totals, "LineExtensionAmount"),
         sum(lines, "LineExtensionAmount"),
         "sum of the lines",
     );
-    let line_extension = amount(totals, "LineExtensionAmount");
-    let allowances = amount(totals, "AllowanceTotalAmount").or(zero);
-    let charges = amount(totals, "ChargeTotalAmount").or(zero);
+    let line_extension = number(totals, "LineExtensionAmount");
+    let allowances = number(totals, "AllowanceTotalAmount").or(zero);
+    let charges = number(totals, "ChargeTotalAmount").or(zero);
     expect(
         "LegalMonetaryTotal/TaxExclusiveAmount",
-        amount(totals, "TaxExclusiveAmount"),
+        number(totals, "TaxExclusiveAmount"),
         line_extension
             .zip(allowances)
             .zip(charges)
@@ -73,23 +62,23 @@ pub(crate) fn check(invoice: &Value) -> Vec<Finding> {
     if same_currency {
         expect(
             "LegalMonetaryTotal/TaxInclusiveAmount",
-            amount(totals, "TaxInclusiveAmount"),
-            amount(totals, "TaxExclusiveAmount")
-                .zip(amount(tax_total, "TaxAmount"))
+            number(totals, "TaxInclusiveAmount"),
+            number(totals, "TaxExclusiveAmount")
+                .zip(number(tax_total, "TaxAmount"))
                 .map(|(e, t)| e + t),
             "tax exclusive + tax",
         );
     }
-    let prepaid = amount(
+    let prepaid = number(
         first(invoice, "PrepaidPayment").unwrap_or(&Value::Null),
         "PaidAmount",
     )
     .or(zero);
-    let rounding = amount(totals, "PayableRoundingAmount").or(zero);
+    let rounding = number(totals, "PayableRoundingAmount").or(zero);
     expect(
         "LegalMonetaryTotal/PayableAmount",
-        amount(totals, "PayableAmount"),
-        amount(totals, "TaxInclusiveAmount")
+        number(totals, "PayableAmount"),
+        number(totals, "TaxInclusiveAmount")
             .zip(prepaid)
             .zip(rounding)
             .map(|((i, p), r)| i - p + r),

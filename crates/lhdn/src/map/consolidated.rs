@@ -65,7 +65,9 @@ pub fn consolidated(
             type_code: "01",
             version: options.version,
             issued_at: invoice.issued_at,
-            currencies: Currencies::new(invoice.currency, options.exchange_rate)?,
+            // LHDN consolidates in MYR: a foreign-currency sale is never consolidated (the
+            // domain refuses it), so there is no rate to give.
+            currencies: Currencies::new(invoice.currency, None)?,
             billing_reference: Vec::new(),
             buyer: party::general_public(),
             payment_terms: None,

@@ -16,8 +16,6 @@ pub enum MapError {
     ExchangeRateMissing { currency: Currency },
     #[error("a document in MYR takes no exchange rate")]
     ExchangeRateForMyr,
-    #[error("an exchange rate is more than zero")]
-    ExchangeRateNotPositive,
     #[error("the lines add up to {lines} {what}, but the document's totals say {totals}")]
     TotalsDisagree {
         what: &'static str,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use niaga_domain::Currency;
 use niaga_domain::billing::{Line, Totals};
+use niaga_domain::values::ExchangeRate;
 use rust_decimal::Decimal;
 
 use super::{Classifications, MapError};
@@ -69,18 +70,18 @@ pub(super) struct Currencies {
 }
 
 impl Currencies {
-    pub fn new(document: Currency, to_myr: Option<Decimal>) -> Result<Self, MapError> {
+    pub fn new(document: Currency, to_myr: Option<ExchangeRate>) -> Result<Self, MapError> {
         match (document == Currency::MYR, to_myr) {
             (true, None) => Ok(Self {
                 document,
                 to_myr: None,
             }),
             (true, Some(_)) => Err(MapError::ExchangeRateForMyr),
+            // A foreign-currency invoice issued before the rate was recorded has none.
             (false, None) => Err(MapError::ExchangeRateMissing { currency: document }),
-            (false, Some(rate)) if rate <= Decimal::ZERO => Err(MapError::ExchangeRateNotPositive),
             (false, Some(rate)) => Ok(Self {
                 document,
-                to_myr: Some(rate),
+                to_myr: Some(rate.to_myr()),
             }),
         }
     }

@@ -41,7 +41,7 @@ pub fn invoice(
             type_code: issue.number.kind().lhdn_type_code(),
             version: options.version,
             issued_at: issue.issued_at,
-            currencies: Currencies::new(record.currency, options.exchange_rate)?,
+            currencies: Currencies::new(record.currency, issue.exchange_rate)?,
             billing_reference,
             buyer: party::buyer(&customer.details),
             payment_terms: Some(payment_terms),

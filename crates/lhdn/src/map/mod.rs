@@ -25,8 +25,6 @@ pub use notes::note;
 pub use party::GENERAL_PUBLIC_TIN;
 pub use supplier::Supplier;
 
-use rust_decimal::Decimal;
-
 /// The e-invoice version (`InvoiceTypeCode.listVersionID`): 1.1 must be signed, 1.0 must not.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum DocumentVersion {
@@ -44,11 +42,9 @@ impl DocumentVersion {
     }
 }
 
-/// Per-document choices the domain does not record.
+/// Per-document choices the domain does not record. (The exchange rate of a document not in
+/// MYR is recorded: on the invoice when issued, and on each note.)
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Options {
     pub version: DocumentVersion,
-    /// MYR per unit of the document's currency, for a document not in MYR (mandatory there,
-    /// refused for MYR).
-    pub exchange_rate: Option<Decimal>,
 }

@@ -32,7 +32,7 @@ pub fn note(
             type_code: note.kind.document_kind().lhdn_type_code(),
             version: options.version,
             issued_at: note.issued_at,
-            currencies: Currencies::new(record.currency, options.exchange_rate)?,
+            currencies: Currencies::new(record.currency, note.exchange_rate)?,
             billing_reference: vec![BillingReference {
                 invoice_document_reference: vec![InvoiceDocumentReference {
                     id: text(original.as_str()),

@@ -17,8 +17,8 @@ use niaga_domain::invoice::{
 };
 use niaga_domain::tax::TaxTreatment;
 use niaga_domain::values::{
-    Address, Brn, CountryCode, Email, ExemptionReason, Identification, ItemCode, MsicCode, Name,
-    Phone, Postcode, Quantity, SstRegistration, StateCode, Tin, UnitCode,
+    Address, Brn, CountryCode, Email, ExchangeRate, ExemptionReason, Identification, ItemCode,
+    MsicCode, Name, Phone, Postcode, Quantity, SstRegistration, StateCode, Tin, UnitCode,
 };
 use niaga_domain::{Aggregate, Currency, Money};
 use niaga_lhdn::map::{ClassificationCode, Classifications, Supplier};
@@ -199,6 +199,8 @@ pub fn invoice_record(currency: Currency, with_note: bool) -> InvoiceRecord {
     let inputs = invoice_lines(currency);
     let (lines, totals) = price(currency, &inputs, issued_on(), &Adjustments::default()).unwrap();
     let number = DocumentNumber::new(DocumentKind::Invoice, 2026, 123).unwrap();
+    // A document not in MYR carries its rate (LHDN's foreign-currency sample uses 4.72).
+    let exchange_rate = (currency != Currency::MYR).then(|| ExchangeRate::parse("4.7215").unwrap());
     let mut events = vec![
         InvoiceEvent::InvoiceDrafted(InvoiceDrafted {
             invoice_id,
@@ -221,6 +223,7 @@ pub fn invoice_record(currency: Currency, with_note: bool) -> InvoiceRecord {
             lines,
             totals,
             einvoice: niaga_domain::invoice::EInvoiceChoice::Individual,
+            exchange_rate,
         }),
     ];
     if with_note {
@@ -248,6 +251,7 @@ pub fn invoice_record(currency: Currency, with_note: bool) -> InvoiceRecord {
             priced_on: issued_on(),
             lines,
             totals,
+            exchange_rate,
         }));
     }
     Invoice::replay(&events)

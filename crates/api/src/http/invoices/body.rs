@@ -6,9 +6,10 @@ use niaga_domain::{
     Currency,
     ids::{CustomerId, InvoiceId, NoteId, PaymentId},
     invoice::{
-        AmendDraft, CancelInvoice, DocumentNumber, DraftInvoice, EInvoiceChoice, IssueNote,
-        PaymentMethod, PaymentTerms, RecordPayment, VoidInvoice,
+        AmendDraft, CancelInvoice, DocumentNumber, DraftInvoice, EInvoiceChoice, IssueInvoice,
+        IssueNote, PaymentMethod, PaymentTerms, RecordPayment, VoidInvoice,
     },
+    values::ExchangeRate,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -276,10 +277,11 @@ impl TermsBody {
     }
 }
 
-/// Issuing a draft. The body may be left out: the buyer then gets an e-invoice of their own.
+/// Issuing a draft. The body may be left out for an invoice in ringgit: the buyer then gets
+/// an e-invoice of their own. An invoice in another currency needs its exchange rate.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({ "einvoice": "consolidated" }))]
+#[schema(example = json!({ "einvoice": "individual", "exchange_rate": "4.7215" }))]
 pub struct IssueInvoiceBody {
     /// Whether the buyer wants an e-invoice of their own (`individual`, the default), or
     /// wants none (`consolidated`): the sale then goes to LHDN in the month's consolidated
@@ -288,6 +290,32 @@ pub struct IssueInvoiceBody {
     /// RM10,000 payable may be consolidated (LHDN's single-transaction rule, from 2026).
     #[serde(default)]
     pub einvoice: EInvoiceChoiceBody,
+    /// Ringgit per one unit of the invoice's currency on the issue day, as a decimal string
+    /// (`"4.7215"` for US dollars): required for an invoice not in ringgit, refused for one in
+    /// ringgit. At most 15 characters (LHDN's limit). LHDN gets it as `TaxExchangeRate` with
+    /// the tax converted to ringgit, and every credit, debit or refund note against the
+    /// invoice converts at the same rate.
+    #[serde(default)]
+    #[schema(example = "4.7215")]
+    pub exchange_rate: Option<String>,
+}
+
+impl IssueInvoiceBody {
+    /// The command, with the number the invoice series gives it.
+    pub fn issue(&self) -> Result<impl Fn(DocumentNumber) -> IssueInvoice + use<>> {
+        let mut v = Validator::new();
+        let exchange_rate = v.check_optional(
+            "/exchange_rate",
+            self.exchange_rate.as_deref().map(ExchangeRate::parse),
+        );
+        let einvoice = self.einvoice.into();
+        let exchange_rate = v.build(|| exchange_rate)?;
+        Ok(move |number| IssueInvoice {
+            number,
+            einvoice,
+            exchange_rate,
+        })
+    }
 }
 
 /// Whether the buyer wants an e-invoice of their own.

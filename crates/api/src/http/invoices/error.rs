@@ -19,7 +19,9 @@ impl From<InvoiceError> for ApiError {
             | InvoiceError::PaymentCurrency { .. }
             | InvoiceError::PaymentInFuture { .. }
             | InvoiceError::OverConsolidationLimit { .. }
-            | InvoiceError::ConsolidationInForeignCurrency { .. } => {
+            | InvoiceError::ConsolidationInForeignCurrency { .. }
+            | InvoiceError::ExchangeRateRequired { .. }
+            | InvoiceError::ExchangeRateForRinggit => {
                 let pointer = error.pointer().unwrap_or_default();
                 return Self::field(pointer, error.to_string());
             }

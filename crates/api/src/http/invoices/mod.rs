@@ -210,12 +210,14 @@ async fn amend_invoice(
 /// Issue a draft: it takes the next number of this year's invoice series
 /// (`INV-2026-000123`, gapless), its lines are priced under the SST rules of today, and the
 /// due date is today plus the payment terms. From now on its lines and totals never change.
-/// The body (optional) says whether the buyer wants an e-invoice of their own.
+/// The body says whether the buyer wants an e-invoice of their own and, for an invoice not
+/// in ringgit, the exchange rate to ringgit LHDN requires; it may be left out for an
+/// invoice in ringgit.
 #[utoipa::path(
     post,
     path = "/invoices/{id}/issue",
     tag = "invoices",
-    request_body(content = Option<IssueInvoiceBody>, description = "Optional; without it the buyer gets an e-invoice of their own"),
+    request_body(content = Option<IssueInvoiceBody>, description = "Optional for an invoice in ringgit (the buyer then gets an e-invoice of their own); an invoice in another currency needs `exchange_rate`"),
     params(
         ("id" = Uuid, Path, description = "The invoice"),
         ("If-Match" = Option<String>, Header, description = "The version read: refused with 412 if it changed since"),
@@ -224,7 +226,7 @@ async fn amend_invoice(
     responses(
         (status = OK, description = "Issued; `number` is the invoice number", body = CommandAccepted),
         (status = NOT_FOUND, description = "No such invoice", body = Problem, content_type = "application/problem+json"),
-        (status = UNPROCESSABLE_ENTITY, description = "No lines (`no-lines`), already issued (`already-issued`), voided (`invoice-voided`); `errors` at `/einvoice` when the sale may not be consolidated (over RM10,000 payable, not in ringgit)",
+        (status = UNPROCESSABLE_ENTITY, description = "No lines (`no-lines`), already issued (`already-issued`), voided (`invoice-voided`); `errors` at `/einvoice` when the sale may not be consolidated (over RM10,000 payable, not in ringgit); `errors` at `/exchange_rate` when an invoice not in ringgit has no exchange rate, an invoice in ringgit has one, or it is not a decimal more than zero of at most 15 characters",
             body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
@@ -238,14 +240,14 @@ async fn issue_invoice(
 ) -> Result<CommandAccepted> {
     let user = user.require(FINANCE_WRITE)?;
     let body = body.unwrap_or_default();
-    let einvoice = body.einvoice.into();
+    let issue = body.issue()?;
     let outcome = numbered(
         &state,
         &user,
         &meta,
         id,
         DocumentKind::Invoice,
-        |number| InvoiceCommand::Issue(niaga_domain::invoice::IssueInvoice { number, einvoice }),
+        |number| InvoiceCommand::Issue(issue(number)),
         &(id, &body),
     )
     .await?;

@@ -37,6 +37,10 @@ pub struct InvoiceView {
     pub issued_at: Option<DateTime<Utc>>,
     pub issued_on: Option<NaiveDate>,
     pub due_on: Option<NaiveDate>,
+    /// Ringgit per unit of `currency` the invoice was issued at (a decimal string), for an
+    /// invoice not in ringgit; absent on a draft and on an invoice in ringgit.
+    #[schema(example = "4.7215")]
+    pub exchange_rate: Option<String>,
     pub account: AccountView,
     pub payments: Vec<PaymentView>,
     pub notes: Vec<NoteView>,
@@ -112,6 +116,10 @@ pub struct NoteView {
     pub priced_on: NaiveDate,
     pub lines: Vec<LineView>,
     pub totals: TotalsView,
+    /// The invoice's exchange rate, at which the note converts to ringgit too; absent for an
+    /// invoice in ringgit.
+    #[schema(example = "4.7215")]
+    pub exchange_rate: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -164,6 +172,7 @@ impl From<&Note> for NoteView {
             priced_on: n.priced_on,
             lines: line_views(&n.lines),
             totals: (&n.totals).into(),
+            exchange_rate: n.exchange_rate.map(|rate| rate.to_string()),
         }
     }
 }
@@ -191,6 +200,9 @@ impl InvoiceView {
             issued_at: issue.map(|i| i.issued_at),
             issued_on: issue.map(|i| i.issued_on),
             due_on: issue.map(|i| i.due_on),
+            exchange_rate: issue
+                .and_then(|i| i.exchange_rate)
+                .map(|rate| rate.to_string()),
             account: AccountView {
                 charged: invoice.charged().into(),
                 settled: invoice.settled().into(),

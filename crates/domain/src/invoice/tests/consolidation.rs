@@ -9,6 +9,7 @@ fn issue_for_consolidation() -> InvoiceCommand {
     InvoiceCommand::Issue(IssueInvoice {
         number: inv(),
         einvoice: EInvoiceChoice::Consolidated,
+        exchange_rate: None,
     })
 }
 
@@ -112,6 +113,7 @@ fn the_rm10000_rule_applies_from_2026() {
         .when(InvoiceCommand::Issue(IssueInvoice {
             number: DocumentNumber::new(DocumentKind::Invoice, 2025, 9).unwrap(),
             einvoice: EInvoiceChoice::Consolidated,
+            exchange_rate: None,
         }));
     let state = outcome.then([InvoiceEvent::InvoiceIssued(InvoiceIssued {
         number: DocumentNumber::new(DocumentKind::Invoice, 2025, 9).unwrap(),
