@@ -5,12 +5,15 @@ use crate::time_text;
 use async_trait::async_trait;
 use niaga_domain::{
     Aggregate,
-    customer::{Customer, CustomerEvent, CustomerKind},
+    customer::{Customer, CustomerDetails, CustomerEvent, CustomerKind},
 };
 use niaga_store::{Database, RecordedEvent, on_reader};
 use serde::Serialize;
 
-use crate::{Projection, ProjectionError, ReadTx, on_tx};
+use crate::{
+    Projection, ProjectionError, ReadTx,
+    batch::{self, Cell, Folded},
+};
 
 pub const NAME: &str = "customer_list";
 
@@ -40,6 +43,99 @@ const EVENTS: &[&str] = &[
     "OpportunityLost",
 ];
 
+/// Every column, in the order [`CustomerSummary::cells`] gives them.
+const INSERT: &str = "INSERT INTO customer_list (customer_id, name, name_key, kind, tin, email, \
+     phone, city, state, open_opportunities, last_interaction_at, registered_at)";
+
+/// What a later event may change of a row written before.
+const ON_CONFLICT: &str = "ON CONFLICT (customer_id) DO UPDATE SET name = EXCLUDED.name, \
+     name_key = EXCLUDED.name_key, kind = EXCLUDED.kind, tin = EXCLUDED.tin, \
+     email = EXCLUDED.email, phone = EXCLUDED.phone, city = EXCLUDED.city, \
+     state = EXCLUDED.state, open_opportunities = EXCLUDED.open_opportunities, \
+     last_interaction_at = EXCLUDED.last_interaction_at";
+
+impl CustomerSummary {
+    fn cells(&self) -> Vec<Cell<'_>> {
+        vec![
+            (&self.customer_id).into(),
+            (&self.name).into(),
+            (&self.name_key).into(),
+            (&self.kind).into(),
+            (&self.tin).into(),
+            (&self.email).into(),
+            (&self.phone).into(),
+            (&self.city).into(),
+            (&self.state).into(),
+            self.open_opportunities.into(),
+            (&self.last_interaction_at).into(),
+            (&self.registered_at).into(),
+        ]
+    }
+
+    fn set_details(&mut self, kind: CustomerKind, details: &CustomerDetails) {
+        self.name = details.name.as_str().to_owned();
+        self.name_key = name_key(details.name.as_str());
+        self.kind = kind_text(kind).to_owned();
+        self.tin = details.tin.as_str().to_owned();
+        self.email = details.email.as_str().to_owned();
+        self.phone = details.phone.as_str().to_owned();
+        self.city = details.address.city().to_owned();
+        self.state = details.address.state().as_str().to_owned();
+    }
+}
+
+/// Folds one event of a customer into its row (`None` before its registration); whether it
+/// changed.
+fn fold(
+    row: &mut Option<CustomerSummary>,
+    event: &RecordedEvent,
+    decoded: CustomerEvent,
+) -> Result<bool, ProjectionError> {
+    match (decoded, row) {
+        (CustomerEvent::CustomerRegistered(e), row @ None) => {
+            let mut registered = CustomerSummary {
+                customer_id: event.stream.stream_id.clone(),
+                name: String::new(),
+                name_key: String::new(),
+                kind: String::new(),
+                tin: String::new(),
+                email: String::new(),
+                phone: String::new(),
+                city: String::new(),
+                state: String::new(),
+                open_opportunities: 0,
+                last_interaction_at: None,
+                registered_at: time_text(event.recorded_at),
+            };
+            registered.set_details(e.kind, &e.details);
+            *row = Some(registered);
+        }
+        (CustomerEvent::CustomerDetailsAmended(e), Some(row)) => {
+            row.set_details(e.kind, &e.details)
+        }
+        (CustomerEvent::InteractionRecorded(e), Some(row)) => {
+            // Interactions may be recorded after the fact: keep the latest by when it
+            // happened, not by when it was typed in.
+            let at = time_text(e.occurred_at);
+            if row
+                .last_interaction_at
+                .as_ref()
+                .is_some_and(|last| *last >= at)
+            {
+                return Ok(false);
+            }
+            row.last_interaction_at = Some(at);
+        }
+        (CustomerEvent::OpportunityOpened(_), Some(row)) => row.open_opportunities += 1,
+        (CustomerEvent::OpportunityWon(_) | CustomerEvent::OpportunityLost(_), Some(row)) => {
+            row.open_opportunities -= 1;
+        }
+        // Registered once; every other event follows the registration in its stream.
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
 #[async_trait]
 impl Projection for CustomerList {
     fn name(&self) -> &'static str {
@@ -59,80 +155,32 @@ impl Projection for CustomerList {
     }
 
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
-        if event.stream.stream_type != Customer::STREAM_TYPE {
-            return Ok(());
-        }
-        let id = event.stream.stream_id.as_str();
-        match niaga_store::decode::<CustomerEvent>(event)? {
-            CustomerEvent::CustomerRegistered(e) => {
-                on_tx!(tx, conn => sqlx::query(
-                    "INSERT INTO customer_list (customer_id, name, name_key, kind, tin, email, phone, \
-                     city, state, registered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                     ON CONFLICT (customer_id) DO NOTHING",
-                )
-                .bind(id)
-                .bind(e.details.name.as_str())
-                .bind(name_key(e.details.name.as_str()))
-                .bind(kind_text(e.kind))
-                .bind(e.details.tin.as_str())
-                .bind(e.details.email.as_str())
-                .bind(e.details.phone.as_str())
-                .bind(e.details.address.city())
-                .bind(e.details.address.state().as_str())
-                .bind(time_text(event.recorded_at))
-                .execute(conn)
-                .await.map(drop))?;
-            }
-            CustomerEvent::CustomerDetailsAmended(e) => {
-                on_tx!(tx, conn => sqlx::query(
-                    "UPDATE customer_list SET name = $2, name_key = $3, kind = $4, tin = $5, \
-                     email = $6, phone = $7, city = $8, state = $9 WHERE customer_id = $1",
-                )
-                .bind(id)
-                .bind(e.details.name.as_str())
-                .bind(name_key(e.details.name.as_str()))
-                .bind(kind_text(e.kind))
-                .bind(e.details.tin.as_str())
-                .bind(e.details.email.as_str())
-                .bind(e.details.phone.as_str())
-                .bind(e.details.address.city())
-                .bind(e.details.address.state().as_str())
-                .execute(conn)
-                .await.map(drop))?;
-            }
-            CustomerEvent::InteractionRecorded(e) => {
-                // Interactions may be recorded after the fact: keep the latest by when it
-                // happened, not by when it was typed in.
-                on_tx!(tx, conn => sqlx::query(
-                    "UPDATE customer_list SET last_interaction_at = $2 WHERE customer_id = $1 \
-                     AND (last_interaction_at IS NULL OR last_interaction_at < $2)",
-                )
-                .bind(id)
-                .bind(time_text(e.occurred_at))
-                .execute(conn)
-                .await.map(drop))?;
-            }
-            CustomerEvent::OpportunityOpened(_) => adjust_open(tx, id, 1).await?,
-            CustomerEvent::OpportunityWon(_) | CustomerEvent::OpportunityLost(_) => {
-                adjust_open(tx, id, -1).await?;
-            }
-            CustomerEvent::ContactAdded(_)
-            | CustomerEvent::ContactRemoved(_)
-            | CustomerEvent::OpportunityStageChanged(_) => {}
-        }
-        Ok(())
+        self.apply_batch(tx, std::slice::from_ref(event)).await
     }
-}
 
-async fn adjust_open(tx: &mut ReadTx, id: &str, by: i64) -> Result<(), ProjectionError> {
-    on_tx!(tx, conn => sqlx::query(
-        "UPDATE customer_list SET open_opportunities = open_opportunities + $2 WHERE customer_id = $1",
-    )
-    .bind(id)
-    .bind(by)
-    .execute(conn)
-    .await.map(drop))?;
-    Ok(())
+    /// Reads the rows of the batch's customers at once, folds the events into them and
+    /// writes each changed row once.
+    async fn apply_batch(
+        &self,
+        tx: &mut ReadTx,
+        events: &[RecordedEvent],
+    ) -> Result<(), ProjectionError> {
+        let events: Vec<&RecordedEvent> = events
+            .iter()
+            .filter(|e| e.stream.stream_type == Customer::STREAM_TYPE)
+            .collect();
+        let ids = batch::distinct(events.iter().map(|e| e.stream.stream_id.as_str()));
+        let stored: Vec<CustomerSummary> =
+            batch::rows_with_keys(tx, "SELECT * FROM customer_list WHERE customer_id", &ids)
+                .await?;
+        let mut rows = Folded::new(stored.into_iter().map(|r| (r.customer_id.clone(), r)));
+        for event in events {
+            let decoded = niaga_store::decode::<CustomerEvent>(event)?;
+            rows.fold(&event.stream.stream_id, |row| fold(row, event, decoded))?;
+        }
+        let cells: Vec<Vec<Cell<'_>>> = rows.changed().map(|(_, row)| row.cells()).collect();
+        batch::insert_rows(tx, INSERT, ON_CONFLICT, &cells).await
+    }
 }
 
 /// One row of the customer list.

@@ -14,8 +14,9 @@ use serde::Serialize;
 
 use crate::{
     Projection, ProjectionError, ReadTx,
+    batch::{self, Cell, Folded},
     newest_first::{NewestFirst, Page},
-    on_tx, sen,
+    sen,
 };
 
 pub const NAME: &str = "quotation_list";
@@ -39,6 +40,154 @@ fn payable(totals: &Totals) -> Result<i64, ProjectionError> {
     sen(totals.payable())
 }
 
+/// One quotation as stored: every column, in the order [`Row::cells`] gives them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Row {
+    quotation_id: String,
+    number: String,
+    customer_id: String,
+    status: String,
+    current_revision: i64,
+    currency: String,
+    payable_sen: i64,
+    sent_on: Option<String>,
+    valid_until: Option<String>,
+    accepted_revision: Option<i64>,
+    invoice_id: Option<String>,
+    drafted_at: String,
+    drafted_position: i64,
+    updated_at: String,
+    updated_position: i64,
+}
+
+const INSERT: &str = "INSERT INTO quotation_list (quotation_id, number, customer_id, status, \
+     current_revision, currency, payable_sen, sent_on, valid_until, accepted_revision, \
+     invoice_id, drafted_at, drafted_position, updated_at, updated_position)";
+
+/// What a later event may change of a row written before.
+const ON_CONFLICT: &str = "ON CONFLICT (quotation_id) DO UPDATE SET status = EXCLUDED.status, \
+     current_revision = EXCLUDED.current_revision, payable_sen = EXCLUDED.payable_sen, \
+     sent_on = EXCLUDED.sent_on, valid_until = EXCLUDED.valid_until, \
+     accepted_revision = EXCLUDED.accepted_revision, invoice_id = EXCLUDED.invoice_id, \
+     updated_at = EXCLUDED.updated_at, updated_position = EXCLUDED.updated_position";
+
+/// The quotation events the list shows: a PDF is not on it ([`Projection::event_types`]).
+const EVENTS: &[&str] = &[
+    "QuotationDrafted",
+    "QuotationLinesAmended",
+    "QuotationSent",
+    "QuotationRevised",
+    "QuotationAccepted",
+    "QuotationConverted",
+    "QuotationRejected",
+    "QuotationExpired",
+    "QuotationValidityChanged",
+];
+
+impl Row {
+    fn cells(&self) -> Vec<Cell<'_>> {
+        vec![
+            (&self.quotation_id).into(),
+            (&self.number).into(),
+            (&self.customer_id).into(),
+            (&self.status).into(),
+            self.current_revision.into(),
+            (&self.currency).into(),
+            self.payable_sen.into(),
+            (&self.sent_on).into(),
+            (&self.valid_until).into(),
+            Cell::Int(self.accepted_revision),
+            (&self.invoice_id).into(),
+            (&self.drafted_at).into(),
+            self.drafted_position.into(),
+            (&self.updated_at).into(),
+            self.updated_position.into(),
+        ]
+    }
+
+    fn set_status(&mut self, status: QuotationStatus) {
+        self.status = status_text(status).to_owned();
+    }
+}
+
+/// Folds one event of a quotation into its row (`None` before its draft); whether it
+/// changed.
+fn fold(
+    row: &mut Option<Row>,
+    event: &RecordedEvent,
+    decoded: QuotationEvent,
+) -> Result<bool, ProjectionError> {
+    let at = time_text(event.recorded_at);
+    let position = event.position;
+    let row = match (decoded, row) {
+        (QuotationEvent::QuotationDrafted(e), row @ None) => {
+            *row = Some(Row {
+                quotation_id: event.stream.stream_id.clone(),
+                number: e.number.as_str().to_owned(),
+                customer_id: e.customer_id.to_string(),
+                status: status_text(QuotationStatus::Draft).to_owned(),
+                current_revision: i64::from(e.revision.get()),
+                currency: e.currency.to_string(),
+                payable_sen: payable(&e.totals)?,
+                sent_on: None,
+                valid_until: None,
+                accepted_revision: None,
+                invoice_id: None,
+                drafted_at: at.clone(),
+                drafted_position: position,
+                updated_at: at,
+                updated_position: position,
+            });
+            return Ok(true);
+        }
+        (QuotationEvent::QuotationLinesAmended(e), Some(row)) => {
+            row.payable_sen = payable(&e.totals)?;
+            row
+        }
+        (QuotationEvent::QuotationSent(e), Some(row)) => {
+            row.set_status(QuotationStatus::Sent);
+            row.payable_sen = payable(&e.totals)?;
+            row.sent_on = Some(day_text(e.sent_on));
+            row.valid_until = Some(day_text(e.valid_until));
+            row
+        }
+        (QuotationEvent::QuotationRevised(e), Some(row)) => {
+            // The row shows the current revision: a new draft, not yet sent.
+            row.set_status(QuotationStatus::Draft);
+            row.current_revision = i64::from(e.revision.get());
+            row.payable_sen = payable(&e.totals)?;
+            row.sent_on = None;
+            row.valid_until = None;
+            row
+        }
+        (QuotationEvent::QuotationAccepted(e), Some(row)) => {
+            row.set_status(QuotationStatus::Accepted);
+            row.accepted_revision = Some(i64::from(e.revision.get()));
+            row
+        }
+        (QuotationEvent::QuotationConverted(e), Some(row)) => {
+            row.set_status(QuotationStatus::Converted);
+            row.invoice_id = Some(e.invoice_id.to_string());
+            row
+        }
+        (QuotationEvent::QuotationRejected(_), Some(row)) => {
+            row.set_status(QuotationStatus::Rejected);
+            row
+        }
+        (QuotationEvent::QuotationExpired(_), Some(row)) => {
+            row.set_status(QuotationStatus::Expired);
+            row
+        }
+        (QuotationEvent::QuotationValidityChanged(_), Some(row)) => row,
+        // The list shows no documents; the view reads them from the aggregate. Every other
+        // event follows the draft in its stream.
+        _ => return Ok(false),
+    };
+    row.updated_at = at;
+    row.updated_position = position;
+    Ok(true)
+}
+
 #[async_trait]
 impl Projection for QuotationList {
     fn name(&self) -> &'static str {
@@ -53,143 +202,43 @@ impl Projection for QuotationList {
         &[Quotation::STREAM_TYPE]
     }
 
-    async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
-        if event.stream.stream_type != Quotation::STREAM_TYPE {
-            return Ok(());
-        }
-        let id = event.stream.stream_id.as_str();
-        let at = time_text(event.recorded_at);
-        let position = event.position;
-        match niaga_store::decode::<QuotationEvent>(event)? {
-            QuotationEvent::QuotationDrafted(e) => {
-                let payable = payable(&e.totals)?;
-                on_tx!(tx, conn => sqlx::query(
-                    "INSERT INTO quotation_list (quotation_id, number, customer_id, status, \
-                     current_revision, currency, payable_sen, drafted_at, drafted_position, \
-                     updated_at, updated_position) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8, $9) \
-                     ON CONFLICT (quotation_id) DO NOTHING",
-                )
-                .bind(id)
-                .bind(e.number.as_str())
-                .bind(e.customer_id.to_string())
-                .bind(status_text(QuotationStatus::Draft))
-                .bind(i64::from(e.revision.get()))
-                .bind(e.currency.to_string())
-                .bind(payable)
-                .bind(&at)
-                .bind(position)
-                .execute(conn)
-                .await.map(drop))?;
-            }
-            QuotationEvent::QuotationLinesAmended(e) => {
-                let payable = payable(&e.totals)?;
-                on_tx!(tx, conn => sqlx::query(
-                    "UPDATE quotation_list SET payable_sen = $2, updated_at = $3, \
-                     updated_position = $4 WHERE quotation_id = $1",
-                )
-                .bind(id)
-                .bind(payable)
-                .bind(&at)
-                .bind(position)
-                .execute(conn)
-                .await.map(drop))?;
-            }
-            QuotationEvent::QuotationSent(e) => {
-                let payable = payable(&e.totals)?;
-                on_tx!(tx, conn => sqlx::query(
-                    "UPDATE quotation_list SET status = $2, payable_sen = $3, sent_on = $4, \
-                     valid_until = $5, updated_at = $6, updated_position = $7 \
-                     WHERE quotation_id = $1",
-                )
-                .bind(id)
-                .bind(status_text(QuotationStatus::Sent))
-                .bind(payable)
-                .bind(day_text(e.sent_on))
-                .bind(day_text(e.valid_until))
-                .bind(&at)
-                .bind(position)
-                .execute(conn)
-                .await.map(drop))?;
-            }
-            QuotationEvent::QuotationRevised(e) => {
-                // The row shows the current revision: a new draft, not yet sent.
-                let payable = payable(&e.totals)?;
-                on_tx!(tx, conn => sqlx::query(
-                    "UPDATE quotation_list SET status = $2, current_revision = $3, \
-                     payable_sen = $4, sent_on = NULL, valid_until = NULL, updated_at = $5, \
-                     updated_position = $6 WHERE quotation_id = $1",
-                )
-                .bind(id)
-                .bind(status_text(QuotationStatus::Draft))
-                .bind(i64::from(e.revision.get()))
-                .bind(payable)
-                .bind(&at)
-                .bind(position)
-                .execute(conn)
-                .await.map(drop))?;
-            }
-            QuotationEvent::QuotationAccepted(e) => {
-                on_tx!(tx, conn => sqlx::query(
-                    "UPDATE quotation_list SET status = $2, accepted_revision = $3, \
-                     updated_at = $4, updated_position = $5 WHERE quotation_id = $1",
-                )
-                .bind(id)
-                .bind(status_text(QuotationStatus::Accepted))
-                .bind(i64::from(e.revision.get()))
-                .bind(&at)
-                .bind(position)
-                .execute(conn)
-                .await.map(drop))?;
-            }
-            QuotationEvent::QuotationConverted(e) => {
-                on_tx!(tx, conn => sqlx::query(
-                    "UPDATE quotation_list SET status = $2, invoice_id = $3, \
-                     updated_at = $4, updated_position = $5 WHERE quotation_id = $1",
-                )
-                .bind(id)
-                .bind(status_text(QuotationStatus::Converted))
-                .bind(e.invoice_id.to_string())
-                .bind(&at)
-                .bind(position)
-                .execute(conn)
-                .await.map(drop))?;
-            }
-            // The list shows no documents; the view reads them from the aggregate.
-            QuotationEvent::QuotationPdfIssued(_) => {}
-            QuotationEvent::QuotationRejected(_) => {
-                set_status(tx, id, Some(QuotationStatus::Rejected), &at, position).await?;
-            }
-            QuotationEvent::QuotationExpired(_) => {
-                set_status(tx, id, Some(QuotationStatus::Expired), &at, position).await?;
-            }
-            QuotationEvent::QuotationValidityChanged(_) => {
-                set_status(tx, id, None, &at, position).await?;
-            }
-        }
-        Ok(())
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        Some(EVENTS)
     }
-}
 
-/// Sets the status (or only marks the row updated, for `None`).
-async fn set_status(
-    tx: &mut ReadTx,
-    id: &str,
-    status: Option<QuotationStatus>,
-    at: &str,
-    position: i64,
-) -> Result<(), ProjectionError> {
-    on_tx!(tx, conn => sqlx::query(
-        "UPDATE quotation_list SET status = COALESCE($2, status), updated_at = $3, \
-         updated_position = $4 WHERE quotation_id = $1",
-    )
-    .bind(id)
-    .bind(status.map(status_text))
-    .bind(at)
-    .bind(position)
-    .execute(conn)
-    .await.map(drop))?;
-    Ok(())
+    async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
+        self.apply_batch(tx, std::slice::from_ref(event)).await
+    }
+
+    /// Reads the rows of the batch's quotations at once, folds the events into them and
+    /// writes each changed row once.
+    async fn apply_batch(
+        &self,
+        tx: &mut ReadTx,
+        events: &[RecordedEvent],
+    ) -> Result<(), ProjectionError> {
+        let events: Vec<&RecordedEvent> = events
+            .iter()
+            .filter(|e| e.stream.stream_type == Quotation::STREAM_TYPE)
+            .collect();
+        let ids = batch::distinct(events.iter().map(|e| e.stream.stream_id.as_str()));
+        let stored: Vec<Row> = batch::rows_with_keys(
+            tx,
+            "SELECT quotation_id, number, customer_id, status, current_revision, currency, \
+             payable_sen, sent_on, valid_until, accepted_revision, invoice_id, drafted_at, \
+             drafted_position, updated_at, updated_position FROM quotation_list \
+             WHERE quotation_id",
+            &ids,
+        )
+        .await?;
+        let mut rows = Folded::new(stored.into_iter().map(|r| (r.quotation_id.clone(), r)));
+        for event in events {
+            let decoded = niaga_store::decode::<QuotationEvent>(event)?;
+            rows.fold(&event.stream.stream_id, |row| fold(row, event, decoded))?;
+        }
+        let cells: Vec<Vec<Cell<'_>>> = rows.changed().map(|(_, row)| row.cells()).collect();
+        batch::insert_rows(tx, INSERT, ON_CONFLICT, &cells).await
+    }
 }
 
 /// One row of the quotation list, with the customer's name from the customer list (`None`
