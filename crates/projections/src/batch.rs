@@ -9,6 +9,9 @@ use sqlx::{
     Database as Backend, Encode, FromRow, QueryBuilder, Type, postgres::PgRow, sqlite::SqliteRow,
 };
 
+use niaga_domain::DomainEvent;
+use niaga_store::RecordedEvent;
+
 use crate::{ProjectionError, ReadTx, on_tx};
 
 /// Bind parameters per statement: within SQLite's limit (32,766) and PostgreSQL's (65,535).
@@ -94,6 +97,53 @@ impl<R> Folded<R> {
     pub(crate) fn is_unchanged(&self) -> bool {
         self.changed.is_empty()
     }
+}
+
+/// A read model with one row per stream of one aggregate, folded a batch at a time by
+/// [`apply_rows`]: what it reads, how it folds an event, what it writes.
+pub(crate) trait RowPerStream {
+    type Event: DomainEvent;
+    type Row: for<'r> FromRow<'r, PgRow> + for<'r> FromRow<'r, SqliteRow> + Send + Unpin;
+    /// The aggregate whose streams the rows are.
+    const STREAM_TYPE: &'static str;
+    /// Every column of the table, ending with `WHERE <the stream id's column>`.
+    const SELECT: &'static str;
+    /// `INSERT INTO table (columns in the order of [`RowPerStream::cells`])`.
+    const INSERT: &'static str;
+    /// What a later event may change of a row written before.
+    const ON_CONFLICT: &'static str;
+
+    /// The stream the row is of.
+    fn key(row: &Self::Row) -> &str;
+    fn cells(row: &Self::Row) -> Vec<Cell<'_>>;
+    /// Folds one event of the stream into its row (`None` before the stream's first
+    /// event); whether it changed.
+    fn fold(
+        row: &mut Option<Self::Row>,
+        event: &RecordedEvent,
+        decoded: Self::Event,
+    ) -> Result<bool, ProjectionError>;
+}
+
+/// Reads the rows of the batch's streams at once, folds the events into them and writes
+/// each changed row once.
+pub(crate) async fn apply_rows<T: RowPerStream>(
+    tx: &mut ReadTx,
+    events: &[RecordedEvent],
+) -> Result<(), ProjectionError> {
+    let events: Vec<&RecordedEvent> = events
+        .iter()
+        .filter(|e| e.stream.stream_type == T::STREAM_TYPE)
+        .collect();
+    let ids = distinct(events.iter().map(|e| e.stream.stream_id.as_str()));
+    let stored: Vec<T::Row> = rows_with_keys(tx, T::SELECT, &ids).await?;
+    let mut rows = Folded::new(stored.into_iter().map(|r| (T::key(&r).to_owned(), r)));
+    for event in events {
+        let decoded = niaga_store::decode::<T::Event>(event)?;
+        rows.fold(&event.stream.stream_id, |row| T::fold(row, event, decoded))?;
+    }
+    let cells: Vec<Vec<Cell<'_>>> = rows.changed().map(|(_, row)| T::cells(row)).collect();
+    insert_rows(tx, T::INSERT, T::ON_CONFLICT, &cells).await
 }
 
 /// The distinct keys of `keys`, in the order first given.

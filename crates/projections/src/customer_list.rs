@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::{
     Projection, ProjectionError, ReadTx,
-    batch::{self, Cell, Folded},
+    batch::{self, Cell, RowPerStream},
 };
 
 pub const NAME: &str = "customer_list";
@@ -158,28 +158,37 @@ impl Projection for CustomerList {
         self.apply_batch(tx, std::slice::from_ref(event)).await
     }
 
-    /// Reads the rows of the batch's customers at once, folds the events into them and
-    /// writes each changed row once.
     async fn apply_batch(
         &self,
         tx: &mut ReadTx,
         events: &[RecordedEvent],
     ) -> Result<(), ProjectionError> {
-        let events: Vec<&RecordedEvent> = events
-            .iter()
-            .filter(|e| e.stream.stream_type == Customer::STREAM_TYPE)
-            .collect();
-        let ids = batch::distinct(events.iter().map(|e| e.stream.stream_id.as_str()));
-        let stored: Vec<CustomerSummary> =
-            batch::rows_with_keys(tx, "SELECT * FROM customer_list WHERE customer_id", &ids)
-                .await?;
-        let mut rows = Folded::new(stored.into_iter().map(|r| (r.customer_id.clone(), r)));
-        for event in events {
-            let decoded = niaga_store::decode::<CustomerEvent>(event)?;
-            rows.fold(&event.stream.stream_id, |row| fold(row, event, decoded))?;
-        }
-        let cells: Vec<Vec<Cell<'_>>> = rows.changed().map(|(_, row)| row.cells()).collect();
-        batch::insert_rows(tx, INSERT, ON_CONFLICT, &cells).await
+        batch::apply_rows::<Self>(tx, events).await
+    }
+}
+
+impl RowPerStream for CustomerList {
+    type Event = CustomerEvent;
+    type Row = CustomerSummary;
+    const STREAM_TYPE: &'static str = Customer::STREAM_TYPE;
+    const SELECT: &'static str = "SELECT * FROM customer_list WHERE customer_id";
+    const INSERT: &'static str = INSERT;
+    const ON_CONFLICT: &'static str = ON_CONFLICT;
+
+    fn key(row: &CustomerSummary) -> &str {
+        &row.customer_id
+    }
+
+    fn cells(row: &CustomerSummary) -> Vec<Cell<'_>> {
+        row.cells()
+    }
+
+    fn fold(
+        row: &mut Option<CustomerSummary>,
+        event: &RecordedEvent,
+        decoded: CustomerEvent,
+    ) -> Result<bool, ProjectionError> {
+        fold(row, event, decoded)
     }
 }
 

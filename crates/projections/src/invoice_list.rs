@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::{
     Projection, ProjectionError, ReadTx,
-    batch::{self, Cell, Folded},
+    batch::{self, Cell, RowPerStream},
     newest_first::{NewestFirst, Page},
     sen,
 };
@@ -220,27 +220,37 @@ impl Projection for InvoiceList {
         self.apply_batch(tx, std::slice::from_ref(event)).await
     }
 
-    /// Reads the rows of the batch's invoices at once, folds the events into them and
-    /// writes each changed row once.
     async fn apply_batch(
         &self,
         tx: &mut ReadTx,
         events: &[RecordedEvent],
     ) -> Result<(), ProjectionError> {
-        let events: Vec<&RecordedEvent> = events
-            .iter()
-            .filter(|e| e.stream.stream_type == Invoice::STREAM_TYPE)
-            .collect();
-        let ids = batch::distinct(events.iter().map(|e| e.stream.stream_id.as_str()));
-        let stored: Vec<InvoiceSummary> =
-            batch::rows_with_keys(tx, "SELECT * FROM invoice_list WHERE invoice_id", &ids).await?;
-        let mut rows = Folded::new(stored.into_iter().map(|r| (r.invoice_id.clone(), r)));
-        for event in events {
-            let decoded = niaga_store::decode::<InvoiceEvent>(event)?;
-            rows.fold(&event.stream.stream_id, |row| fold(row, event, decoded))?;
-        }
-        let cells: Vec<Vec<Cell<'_>>> = rows.changed().map(|(_, row)| row.cells()).collect();
-        batch::insert_rows(tx, INSERT, ON_CONFLICT, &cells).await
+        batch::apply_rows::<Self>(tx, events).await
+    }
+}
+
+impl RowPerStream for InvoiceList {
+    type Event = InvoiceEvent;
+    type Row = InvoiceSummary;
+    const STREAM_TYPE: &'static str = Invoice::STREAM_TYPE;
+    const SELECT: &'static str = "SELECT * FROM invoice_list WHERE invoice_id";
+    const INSERT: &'static str = INSERT;
+    const ON_CONFLICT: &'static str = ON_CONFLICT;
+
+    fn key(row: &InvoiceSummary) -> &str {
+        &row.invoice_id
+    }
+
+    fn cells(row: &InvoiceSummary) -> Vec<Cell<'_>> {
+        row.cells()
+    }
+
+    fn fold(
+        row: &mut Option<InvoiceSummary>,
+        event: &RecordedEvent,
+        decoded: InvoiceEvent,
+    ) -> Result<bool, ProjectionError> {
+        fold(row, event, decoded)
     }
 }
 

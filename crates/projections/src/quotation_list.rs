@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::{
     Projection, ProjectionError, ReadTx,
-    batch::{self, Cell, Folded},
+    batch::{self, Cell, RowPerStream},
     newest_first::{NewestFirst, Page},
     sen,
 };
@@ -42,7 +42,7 @@ fn payable(totals: &Totals) -> Result<i64, ProjectionError> {
 
 /// One quotation as stored: every column, in the order [`Row::cells`] gives them.
 #[derive(Debug, Clone, sqlx::FromRow)]
-struct Row {
+pub(crate) struct Row {
     quotation_id: String,
     number: String,
     customer_id: String,
@@ -210,34 +210,40 @@ impl Projection for QuotationList {
         self.apply_batch(tx, std::slice::from_ref(event)).await
     }
 
-    /// Reads the rows of the batch's quotations at once, folds the events into them and
-    /// writes each changed row once.
     async fn apply_batch(
         &self,
         tx: &mut ReadTx,
         events: &[RecordedEvent],
     ) -> Result<(), ProjectionError> {
-        let events: Vec<&RecordedEvent> = events
-            .iter()
-            .filter(|e| e.stream.stream_type == Quotation::STREAM_TYPE)
-            .collect();
-        let ids = batch::distinct(events.iter().map(|e| e.stream.stream_id.as_str()));
-        let stored: Vec<Row> = batch::rows_with_keys(
-            tx,
-            "SELECT quotation_id, number, customer_id, status, current_revision, currency, \
-             payable_sen, sent_on, valid_until, accepted_revision, invoice_id, drafted_at, \
-             drafted_position, updated_at, updated_position FROM quotation_list \
-             WHERE quotation_id",
-            &ids,
-        )
-        .await?;
-        let mut rows = Folded::new(stored.into_iter().map(|r| (r.quotation_id.clone(), r)));
-        for event in events {
-            let decoded = niaga_store::decode::<QuotationEvent>(event)?;
-            rows.fold(&event.stream.stream_id, |row| fold(row, event, decoded))?;
-        }
-        let cells: Vec<Vec<Cell<'_>>> = rows.changed().map(|(_, row)| row.cells()).collect();
-        batch::insert_rows(tx, INSERT, ON_CONFLICT, &cells).await
+        batch::apply_rows::<Self>(tx, events).await
+    }
+}
+
+impl RowPerStream for QuotationList {
+    type Event = QuotationEvent;
+    type Row = Row;
+    const STREAM_TYPE: &'static str = Quotation::STREAM_TYPE;
+    const SELECT: &'static str = "SELECT quotation_id, number, customer_id, status, \
+         current_revision, currency, payable_sen, sent_on, valid_until, accepted_revision, \
+         invoice_id, drafted_at, drafted_position, updated_at, updated_position \
+         FROM quotation_list WHERE quotation_id";
+    const INSERT: &'static str = INSERT;
+    const ON_CONFLICT: &'static str = ON_CONFLICT;
+
+    fn key(row: &Row) -> &str {
+        &row.quotation_id
+    }
+
+    fn cells(row: &Row) -> Vec<Cell<'_>> {
+        row.cells()
+    }
+
+    fn fold(
+        row: &mut Option<Row>,
+        event: &RecordedEvent,
+        decoded: QuotationEvent,
+    ) -> Result<bool, ProjectionError> {
+        fold(row, event, decoded)
     }
 }
 
