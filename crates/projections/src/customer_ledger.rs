@@ -10,7 +10,11 @@ use niaga_domain::{
 use niaga_store::{Database, RecordedEvent, on_reader};
 use serde::Serialize;
 
-use crate::{Projection, ProjectionError, ReadTx, on_tx, sen};
+use crate::{
+    Projection, ProjectionError, ReadTx,
+    batch::{self, Cell},
+    on_tx, sen,
+};
 
 pub const NAME: &str = "customer_ledger";
 
@@ -61,26 +65,45 @@ impl LedgerEntry {
     }
 }
 
-async fn record(tx: &mut ReadTx, entry: &LedgerEntry) -> Result<(), ProjectionError> {
-    on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO customer_ledger (position, customer_id, currency, entry_on, kind, \
-         document_number, invoice_id, reference, debit_sen, credit_sen) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (position) DO NOTHING",
+const INSERT: &str = "INSERT INTO customer_ledger (position, customer_id, currency, entry_on, \
+     kind, document_number, invoice_id, reference, debit_sen, credit_sen)";
+
+impl LedgerEntry {
+    fn cells(&self) -> Vec<Cell<'_>> {
+        vec![
+            self.position.into(),
+            (&self.customer_id).into(),
+            (&self.currency).into(),
+            (&self.entry_on).into(),
+            (&self.kind).into(),
+            (&self.document_number).into(),
+            (&self.invoice_id).into(),
+            (&self.reference).into(),
+            self.debit_sen.into(),
+            self.credit_sen.into(),
+        ]
+    }
+}
+
+/// The entry of invoice `invoice_id`'s issue: among `batch` (entries not written yet), else
+/// as written.
+async fn issue_entry(
+    tx: &mut ReadTx,
+    batch: &[LedgerEntry],
+    invoice_id: &str,
+) -> Result<Option<LedgerEntry>, ProjectionError> {
+    if let Some(entry) = batch
+        .iter()
+        .find(|e| e.invoice_id == invoice_id && e.kind == "invoice")
+    {
+        return Ok(Some(entry.clone()));
+    }
+    Ok(on_tx!(tx, conn => sqlx::query_as(
+        "SELECT * FROM customer_ledger WHERE invoice_id = $1 AND kind = 'invoice'",
     )
-    .bind(entry.position)
-    .bind(&entry.customer_id)
-    .bind(&entry.currency)
-    .bind(&entry.entry_on)
-    .bind(&entry.kind)
-    .bind(&entry.document_number)
-    .bind(&entry.invoice_id)
-    .bind(&entry.reference)
-    .bind(entry.debit_sen)
-    .bind(entry.credit_sen)
-    .execute(conn)
-    .await
-    .map(drop))?;
-    Ok(())
+    .bind(invoice_id)
+    .fetch_optional(conn)
+    .await)?)
 }
 
 #[async_trait]
@@ -102,82 +125,90 @@ impl Projection for CustomerLedger {
     }
 
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
-        if event.stream.stream_type != Invoice::STREAM_TYPE {
-            return Ok(());
-        }
-        let position = event.position;
-        let entry = match niaga_store::decode::<InvoiceEvent>(event)? {
-            InvoiceEvent::InvoiceIssued(e) => LedgerEntry {
-                position,
-                customer_id: e.customer_id.to_string(),
-                currency: e.totals.payable().currency().to_string(),
-                entry_on: e.issued_on.to_string(),
-                kind: "invoice".into(),
-                document_number: e.number.to_string(),
-                invoice_id: e.invoice_id.to_string(),
-                reference: None,
-                debit_sen: sen(e.totals.payable())?,
-                credit_sen: 0,
-            },
-            InvoiceEvent::PaymentRecorded(e) => LedgerEntry {
-                position,
-                customer_id: e.customer_id.to_string(),
-                currency: e.amount.currency().to_string(),
-                entry_on: e.received_on.to_string(),
-                kind: "payment".into(),
-                document_number: e.invoice_number.to_string(),
-                invoice_id: e.invoice_id.to_string(),
-                reference: e.reference,
-                debit_sen: 0,
-                credit_sen: sen(e.amount)?,
-            },
-            InvoiceEvent::CreditNoteIssued(e) => {
-                LedgerEntry::note(position, "credit_note", &e, false)?
+        self.apply_batch(tx, std::slice::from_ref(event)).await
+    }
+
+    /// Makes the batch's entries in memory and writes them with multi-row inserts.
+    async fn apply_batch(
+        &self,
+        tx: &mut ReadTx,
+        events: &[RecordedEvent],
+    ) -> Result<(), ProjectionError> {
+        let mut entries: Vec<LedgerEntry> = Vec::new();
+        for event in events {
+            if event.stream.stream_type != Invoice::STREAM_TYPE {
+                continue;
             }
-            InvoiceEvent::DebitNoteIssued(e) => {
-                LedgerEntry::note(position, "debit_note", &e, true)?
-            }
-            // Money given back raises the balance from below zero towards it.
-            InvoiceEvent::RefundNoteIssued(e) => {
-                LedgerEntry::note(position, "refund_note", &e, true)?
-            }
-            InvoiceEvent::InvoiceCancelled(e) => {
-                // Only an invoice with no payments or notes can be cancelled, so the reversal
-                // is its own entry, taken back whole.
-                let invoice_id = e.invoice_id.to_string();
-                let issued: Option<LedgerEntry> = on_tx!(tx, conn => sqlx::query_as(
-                    "SELECT * FROM customer_ledger WHERE invoice_id = $1 AND kind = 'invoice'",
-                )
-                .bind(&invoice_id)
-                .fetch_optional(conn)
-                .await)?;
-                let Some(issued) = issued else {
-                    return Ok(());
-                };
-                LedgerEntry {
+            let position = event.position;
+            let entry = match niaga_store::decode::<InvoiceEvent>(event)? {
+                InvoiceEvent::InvoiceIssued(e) => LedgerEntry {
                     position,
-                    entry_on: business_day(e.cancelled_at).to_string(),
-                    kind: "cancellation".into(),
-                    reference: Some(e.reason),
+                    customer_id: e.customer_id.to_string(),
+                    currency: e.totals.payable().currency().to_string(),
+                    entry_on: e.issued_on.to_string(),
+                    kind: "invoice".into(),
+                    document_number: e.number.to_string(),
+                    invoice_id: e.invoice_id.to_string(),
+                    reference: None,
+                    debit_sen: sen(e.totals.payable())?,
+                    credit_sen: 0,
+                },
+                InvoiceEvent::PaymentRecorded(e) => LedgerEntry {
+                    position,
+                    customer_id: e.customer_id.to_string(),
+                    currency: e.amount.currency().to_string(),
+                    entry_on: e.received_on.to_string(),
+                    kind: "payment".into(),
+                    document_number: e.invoice_number.to_string(),
+                    invoice_id: e.invoice_id.to_string(),
+                    reference: e.reference,
                     debit_sen: 0,
-                    credit_sen: issued.debit_sen,
-                    ..issued
+                    credit_sen: sen(e.amount)?,
+                },
+                InvoiceEvent::CreditNoteIssued(e) => {
+                    LedgerEntry::note(position, "credit_note", &e, false)?
                 }
-            }
-            InvoiceEvent::InvoiceDrafted(_)
-            | InvoiceEvent::InvoiceDraftAmended(_)
-            | InvoiceEvent::InvoiceVoided(_)
-            | InvoiceEvent::InvoiceValidatedByLhdn(_)
-            | InvoiceEvent::InvoicePdfIssued(_)
-            | InvoiceEvent::EInvoiceSubmissionStarted(_)
-            | InvoiceEvent::EInvoiceAccepted(_)
-            | InvoiceEvent::EInvoiceRejected(_)
-            | InvoiceEvent::NoteValidatedByLhdn(_)
-            | InvoiceEvent::EInvoiceResubmissionRequested(_)
-            | InvoiceEvent::IndividualEInvoiceRequested(_)
-            | InvoiceEvent::InvoiceConsolidated(_) => return Ok(()),
-        };
-        record(tx, &entry).await
+                InvoiceEvent::DebitNoteIssued(e) => {
+                    LedgerEntry::note(position, "debit_note", &e, true)?
+                }
+                // Money given back raises the balance from below zero towards it.
+                InvoiceEvent::RefundNoteIssued(e) => {
+                    LedgerEntry::note(position, "refund_note", &e, true)?
+                }
+                InvoiceEvent::InvoiceCancelled(e) => {
+                    // Only an invoice with no payments or notes can be cancelled, so the reversal
+                    // is its own entry, taken back whole.
+                    let invoice_id = e.invoice_id.to_string();
+                    let Some(issued) = issue_entry(tx, &entries, &invoice_id).await? else {
+                        continue;
+                    };
+                    LedgerEntry {
+                        position,
+                        entry_on: business_day(e.cancelled_at).to_string(),
+                        kind: "cancellation".into(),
+                        reference: Some(e.reason),
+                        debit_sen: 0,
+                        credit_sen: issued.debit_sen,
+                        ..issued
+                    }
+                }
+                InvoiceEvent::InvoiceDrafted(_)
+                | InvoiceEvent::InvoiceDraftAmended(_)
+                | InvoiceEvent::InvoiceVoided(_)
+                | InvoiceEvent::InvoiceValidatedByLhdn(_)
+                | InvoiceEvent::InvoicePdfIssued(_)
+                | InvoiceEvent::EInvoiceSubmissionStarted(_)
+                | InvoiceEvent::EInvoiceAccepted(_)
+                | InvoiceEvent::EInvoiceRejected(_)
+                | InvoiceEvent::NoteValidatedByLhdn(_)
+                | InvoiceEvent::EInvoiceResubmissionRequested(_)
+                | InvoiceEvent::IndividualEInvoiceRequested(_)
+                | InvoiceEvent::InvoiceConsolidated(_) => continue,
+            };
+            entries.push(entry);
+        }
+        let cells: Vec<Vec<Cell<'_>>> = entries.iter().map(LedgerEntry::cells).collect();
+        batch::insert_rows(tx, INSERT, "ON CONFLICT (position) DO NOTHING", &cells).await
     }
 }
 

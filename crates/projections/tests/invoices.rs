@@ -290,6 +290,38 @@ async fn invoices_and_statements_follow_payments_notes_and_cancellations(db: Dat
         (statement.closing_sen, 0)
     );
     assert_eq!(later.closing_sen, statement.closing_sen);
+
+    // Above, the issue and the cancellation were applied in one batch; a cancellation in a
+    // later batch than its issue takes the issue back whole too.
+    let other_before = customer_ledger::statement(&db, &other.to_string(), "MYR", today, today)
+        .await
+        .unwrap()
+        .unwrap();
+    let late = books.draft(other).await;
+    books.issue(late).await;
+    books.caught_up(&db).await;
+    books
+        .run(
+            late,
+            InvoiceCommand::Cancel(CancelInvoice {
+                reason: "Duplicate".into(),
+            }),
+        )
+        .await;
+    books.caught_up(&db).await;
+    let theirs = customer_ledger::statement(&db, &other.to_string(), "MYR", today, today)
+        .await
+        .unwrap()
+        .unwrap();
+    let [.., issued, cancelled] = theirs.entries.as_slice() else {
+        panic!("{theirs:?}");
+    };
+    assert_eq!(
+        (issued.kind.as_str(), cancelled.kind.as_str()),
+        ("invoice", "cancellation")
+    );
+    assert_eq!(cancelled.credit_sen, issued.debit_sen);
+    assert_eq!(theirs.closing_sen, other_before.closing_sen);
 }
 
 niaga_store::on_both_backends!(invoices_and_statements_follow_payments_notes_and_cancellations);
