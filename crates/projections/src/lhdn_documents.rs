@@ -18,8 +18,9 @@ use serde::Serialize;
 
 use crate::{
     Projection, ProjectionError, ReadTx,
+    batch::{self, Cell, Folded},
     newest_first::{NewestFirst, Page},
-    on_tx, time_text,
+    time_text,
 };
 
 pub const NAME: &str = "lhdn_documents";
@@ -57,19 +58,13 @@ pub const STATUSES: [&str; 9] = [
 /// The kind of a consolidated e-invoice's row.
 pub const CONSOLIDATED_KIND: &str = "consolidated";
 
-macro_rules! exec {
-    ($tx:expr, $sql:expr $(, $bind:expr)* $(,)?) => {
-        on_tx!($tx, conn => sqlx::query($sql)$(.bind($bind))*.execute(conn).await.map(drop))
-    };
-}
-
 /// The id a note or the invoice is kept under.
 fn document_id(stream_id: &str, note_id: Option<impl ToString>) -> String {
     note_id.map_or_else(|| stream_id.to_owned(), |id| id.to_string())
 }
 
-/// A new row: `document_id`, of `invoice_id` (and its note, if one), in `status`.
-struct Row<'a> {
+/// A document as issued: `document_id`, of `invoice_id` (and its note, if one), in `status`.
+struct Issued<'a> {
     document_id: String,
     invoice_id: Option<&'a str>,
     note_id: Option<String>,
@@ -81,36 +76,32 @@ struct Row<'a> {
     consolidation: Option<String>,
 }
 
-async fn insert(tx: &mut ReadTx, row: Row<'_>, position: i64) -> Result<(), ProjectionError> {
-    Ok(exec!(
-        tx,
-        "INSERT INTO lhdn_documents (document_id, invoice_id, note_id, kind, number, \
-         customer_id, issued_at, status, consolidation, issued_position, updated_position) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
-         ON CONFLICT (document_id) DO NOTHING",
-        row.document_id,
-        row.invoice_id,
-        row.note_id,
-        row.kind,
-        row.number,
-        row.customer_id,
-        time_text(row.issued_at),
-        row.status,
-        row.consolidation,
-        position,
-    )?)
-}
+impl Issued<'_> {
+    fn row(self, position: i64) -> LhdnDocument {
+        LhdnDocument {
+            document_id: self.document_id,
+            invoice_id: self.invoice_id.map(str::to_owned),
+            note_id: self.note_id,
+            kind: self.kind.to_owned(),
+            number: self.number,
+            customer_id: self.customer_id,
+            issued_at: time_text(self.issued_at),
+            status: self.status.to_owned(),
+            attempt: 0,
+            submitted_at: None,
+            submission_uid: None,
+            document_uuid: None,
+            long_id: None,
+            validated_at: None,
+            problems: None,
+            issued_position: position,
+            updated_position: position,
+            consolidation: self.consolidation,
+        }
+    }
 
-fn note_row<'a>(
-    tx: &'a mut ReadTx,
-    event: &'a RecordedEvent,
-    kind: &'static str,
-    note: &'a NoteIssued,
-) -> impl Future<Output = Result<(), ProjectionError>> + Send + 'a {
-    let stream_id = event.stream.stream_id.as_str();
-    insert(
-        tx,
-        Row {
+    fn note<'a>(stream_id: &'a str, kind: &'static str, note: &NoteIssued) -> Issued<'a> {
+        Issued {
             document_id: note.note_id.to_string(),
             invoice_id: Some(stream_id),
             note_id: Some(note.note_id.to_string()),
@@ -120,109 +111,210 @@ fn note_row<'a>(
             issued_at: note.issued_at,
             status: PENDING,
             consolidation: None,
-        },
-        event.position,
-    )
+        }
+    }
 }
 
-// The steps of a submission, the same for every document whichever stream records them.
-
-async fn started(
-    tx: &mut ReadTx,
-    document_id: String,
-    s: &Started,
-    position: i64,
-) -> Result<(), ProjectionError> {
-    Ok(exec!(
-        tx,
-        "UPDATE lhdn_documents SET status = $2, attempt = $3, submitted_at = $4, \
-         submission_uid = NULL, document_uuid = NULL, problems = NULL, \
-         updated_position = $5 WHERE document_id = $1",
-        document_id,
-        SUBMITTING,
-        i64::from(s.attempt),
-        time_text(s.started_at),
-        position,
-    )?)
+/// What one event does to one document. The steps of a submission are the same for every
+/// document, whichever stream records them.
+enum Change {
+    /// Issued: its row, unless it is there already.
+    Issued(Box<LhdnDocument>),
+    Started(Started),
+    Accepted(Accepted),
+    Rejected(Rejected),
+    Validated(Validated),
+    Status(&'static str),
+    Consolidated(Month),
 }
 
-async fn accepted(
-    tx: &mut ReadTx,
-    document_id: String,
-    a: &Accepted,
+/// The document an invoice event is about, and what it does to it.
+fn invoice_change(
+    stream_id: &str,
     position: i64,
-) -> Result<(), ProjectionError> {
-    Ok(exec!(
-        tx,
-        "UPDATE lhdn_documents SET status = $2, submission_uid = $3, document_uuid = $4, \
-         updated_position = $5 WHERE document_id = $1",
-        document_id,
-        ACCEPTED,
-        a.submission_uid.clone(),
-        a.document_uuid.clone(),
-        position,
-    )?)
+    decoded: InvoiceEvent,
+) -> Option<(String, Change)> {
+    let id = |note_id| document_id(stream_id, note_id);
+    let issued = |document: Issued<'_>| {
+        let row = document.row(position);
+        Some((row.document_id.clone(), Change::Issued(Box::new(row))))
+    };
+    match decoded {
+        InvoiceEvent::InvoiceIssued(e) => issued(Issued {
+            document_id: stream_id.to_owned(),
+            invoice_id: Some(stream_id),
+            note_id: None,
+            kind: "invoice",
+            number: e.number.to_string(),
+            customer_id: Some(e.customer_id.to_string()),
+            issued_at: e.issued_at,
+            status: match e.einvoice {
+                EInvoiceChoice::Individual => PENDING,
+                EInvoiceChoice::Consolidated => FOR_CONSOLIDATION,
+            },
+            consolidation: None,
+        }),
+        InvoiceEvent::CreditNoteIssued(e) => issued(Issued::note(stream_id, "credit_note", &e)),
+        InvoiceEvent::DebitNoteIssued(e) => issued(Issued::note(stream_id, "debit_note", &e)),
+        InvoiceEvent::RefundNoteIssued(e) => issued(Issued::note(stream_id, "refund_note", &e)),
+        InvoiceEvent::EInvoiceSubmissionStarted(e) => {
+            Some((id(e.note_id), Change::Started(e.started)))
+        }
+        InvoiceEvent::EInvoiceAccepted(e) => Some((id(e.note_id), Change::Accepted(e.accepted))),
+        InvoiceEvent::EInvoiceRejected(e) => Some((id(e.note_id), Change::Rejected(e.rejected))),
+        InvoiceEvent::InvoiceValidatedByLhdn(e) => Some((id(None), Change::Validated(e.validated))),
+        InvoiceEvent::NoteValidatedByLhdn(e) => {
+            Some((id(Some(e.note_id)), Change::Validated(e.validated)))
+        }
+        InvoiceEvent::EInvoiceResubmissionRequested(e) => {
+            Some((id(e.note_id), Change::Status(PENDING)))
+        }
+        InvoiceEvent::InvoiceCancelled(_) => Some((id(None), Change::Status(CANCELLED))),
+        // Asked for an e-invoice of its own: the submitter takes it on.
+        InvoiceEvent::IndividualEInvoiceRequested(_) => Some((id(None), Change::Status(PENDING))),
+        InvoiceEvent::InvoiceConsolidated(e) => Some((id(None), Change::Consolidated(e.month))),
+        InvoiceEvent::InvoiceDrafted(_)
+        | InvoiceEvent::InvoiceDraftAmended(_)
+        | InvoiceEvent::PaymentRecorded(_)
+        | InvoiceEvent::InvoiceVoided(_)
+        | InvoiceEvent::InvoicePdfIssued(_) => None,
+    }
 }
 
-async fn rejected(
-    tx: &mut ReadTx,
-    document_id: String,
-    r: &Rejected,
-    position: i64,
-) -> Result<(), ProjectionError> {
-    Ok(exec!(
-        tx,
-        "UPDATE lhdn_documents SET status = $2, document_uuid = $3, problems = $4, \
-         updated_position = $5 WHERE document_id = $1",
-        document_id,
-        if r.document_uuid.is_some() {
-            INVALID
-        } else {
-            REJECTED
-        },
-        r.document_uuid.clone(),
-        problems_json(&r.problems)?,
-        position,
-    )?)
+/// The document a consolidation event is about, and what it does to it.
+fn consolidation_change(position: i64, decoded: ConsolidationEvent) -> (String, Change) {
+    match decoded {
+        ConsolidationEvent::ConsolidatedEInvoicePrepared(e) => {
+            let row = Issued {
+                document_id: e.number.to_string(),
+                invoice_id: None,
+                note_id: None,
+                kind: CONSOLIDATED_KIND,
+                number: e.number.to_string(),
+                customer_id: None,
+                issued_at: e.issued_at,
+                status: PENDING,
+                consolidation: Some(e.month.to_string()),
+            }
+            .row(position);
+            (row.document_id.clone(), Change::Issued(Box::new(row)))
+        }
+        ConsolidationEvent::ConsolidatedSubmissionStarted(e) => {
+            (e.number.to_string(), Change::Started(e.step))
+        }
+        ConsolidationEvent::ConsolidatedEInvoiceAccepted(e) => {
+            (e.number.to_string(), Change::Accepted(e.step))
+        }
+        ConsolidationEvent::ConsolidatedEInvoiceRejected(e) => {
+            (e.number.to_string(), Change::Rejected(e.step))
+        }
+        ConsolidationEvent::ConsolidatedEInvoiceValidated(e) => {
+            (e.number.to_string(), Change::Validated(e.step))
+        }
+    }
 }
 
-async fn validated(
-    tx: &mut ReadTx,
-    document_id: String,
-    v: &Validated,
+/// Applies `change` to the document (`None` before its issue); whether it changed.
+fn fold(
+    row: &mut Option<LhdnDocument>,
+    change: Change,
     position: i64,
-) -> Result<(), ProjectionError> {
-    Ok(exec!(
-        tx,
-        "UPDATE lhdn_documents SET status = $2, document_uuid = $3, long_id = $4, \
-         validated_at = $5, problems = NULL, updated_position = $6 WHERE document_id = $1",
-        document_id,
-        VALID,
-        v.document_uuid.clone(),
-        v.long_id.clone(),
-        time_text(v.validated_at),
-        position,
-    )?)
-}
-
-/// A status change of the document `document_id` alone.
-async fn status(
-    tx: &mut ReadTx,
-    document_id: &str,
-    status: &'static str,
-    position: i64,
-) -> Result<(), ProjectionError> {
-    Ok(exec!(
-        tx,
-        "UPDATE lhdn_documents SET status = $2, updated_position = $3 WHERE document_id = $1",
-        document_id,
-        status,
-        position,
-    )?)
+) -> Result<bool, ProjectionError> {
+    let document = match (change, row) {
+        (Change::Issued(issued), row @ None) => {
+            *row = Some(*issued);
+            return Ok(true);
+        }
+        // Issued once; every other step follows the issue in its stream.
+        (Change::Issued(_), Some(_)) | (_, None) => return Ok(false),
+        (Change::Started(s), Some(d)) => {
+            d.status = SUBMITTING.to_owned();
+            d.attempt = i64::from(s.attempt);
+            d.submitted_at = Some(time_text(s.started_at));
+            d.submission_uid = None;
+            d.document_uuid = None;
+            d.problems = None;
+            d
+        }
+        (Change::Accepted(a), Some(d)) => {
+            d.status = ACCEPTED.to_owned();
+            d.submission_uid = Some(a.submission_uid);
+            d.document_uuid = Some(a.document_uuid);
+            d
+        }
+        (Change::Rejected(r), Some(d)) => {
+            d.status = if r.document_uuid.is_some() {
+                INVALID
+            } else {
+                REJECTED
+            }
+            .to_owned();
+            d.document_uuid = r.document_uuid;
+            d.problems = Some(problems_json(&r.problems)?);
+            d
+        }
+        (Change::Validated(v), Some(d)) => {
+            d.status = VALID.to_owned();
+            d.document_uuid = Some(v.document_uuid);
+            d.long_id = Some(v.long_id);
+            d.validated_at = Some(time_text(v.validated_at));
+            d.problems = None;
+            d
+        }
+        (Change::Status(status), Some(d)) => {
+            d.status = status.to_owned();
+            d
+        }
+        (Change::Consolidated(month), Some(d)) => {
+            d.status = CONSOLIDATED.to_owned();
+            d.consolidation = Some(month.to_string());
+            d
+        }
+    };
+    document.updated_position = position;
+    Ok(true)
 }
 
 fn problems_json(problems: &[LhdnProblem]) -> Result<String, ProjectionError> {
     serde_json::to_string(problems).map_err(|error| ProjectionError::Corrupt(error.to_string()))
+}
+
+const INSERT: &str = "INSERT INTO lhdn_documents (document_id, invoice_id, note_id, kind, \
+     number, customer_id, issued_at, status, attempt, submitted_at, submission_uid, \
+     document_uuid, long_id, validated_at, problems, issued_position, updated_position, \
+     consolidation)";
+
+/// What a later event may change of a row written before.
+const ON_CONFLICT: &str = "ON CONFLICT (document_id) DO UPDATE SET status = EXCLUDED.status, \
+     attempt = EXCLUDED.attempt, submitted_at = EXCLUDED.submitted_at, \
+     submission_uid = EXCLUDED.submission_uid, document_uuid = EXCLUDED.document_uuid, \
+     long_id = EXCLUDED.long_id, validated_at = EXCLUDED.validated_at, \
+     problems = EXCLUDED.problems, updated_position = EXCLUDED.updated_position, \
+     consolidation = EXCLUDED.consolidation";
+
+impl LhdnDocument {
+    fn cells(&self) -> Vec<Cell<'_>> {
+        vec![
+            (&self.document_id).into(),
+            (&self.invoice_id).into(),
+            (&self.note_id).into(),
+            (&self.kind).into(),
+            (&self.number).into(),
+            (&self.customer_id).into(),
+            (&self.issued_at).into(),
+            (&self.status).into(),
+            self.attempt.into(),
+            (&self.submitted_at).into(),
+            (&self.submission_uid).into(),
+            (&self.document_uuid).into(),
+            (&self.long_id).into(),
+            (&self.validated_at).into(),
+            (&self.problems).into(),
+            self.issued_position.into(),
+            self.updated_position.into(),
+            (&self.consolidation).into(),
+        ]
+    }
 }
 
 /// The events of a document's way to LHDN, of invoices and of consolidations: drafts,
@@ -267,122 +359,43 @@ impl Projection for LhdnDocuments {
     }
 
     async fn apply(&self, tx: &mut ReadTx, event: &RecordedEvent) -> Result<(), ProjectionError> {
-        match event.stream.stream_type.as_str() {
-            Invoice::STREAM_TYPE => {
-                apply_invoice(tx, event, niaga_store::decode::<InvoiceEvent>(event)?).await
-            }
-            Consolidation::STREAM_TYPE => {
-                apply_consolidation(tx, event, niaga_store::decode(event)?).await
-            }
-            _ => Ok(()),
-        }
+        self.apply_batch(tx, std::slice::from_ref(event)).await
     }
-}
 
-async fn apply_invoice(
-    tx: &mut ReadTx,
-    event: &RecordedEvent,
-    decoded: InvoiceEvent,
-) -> Result<(), ProjectionError> {
-    let stream_id = event.stream.stream_id.as_str();
-    let position = event.position;
-    let id = |note_id| document_id(stream_id, note_id);
-    match decoded {
-        InvoiceEvent::InvoiceIssued(e) => {
-            let status = match e.einvoice {
-                EInvoiceChoice::Individual => PENDING,
-                EInvoiceChoice::Consolidated => FOR_CONSOLIDATION,
+    /// Works out which document each event is about, reads those documents at once, folds
+    /// the changes into them and writes each changed one once.
+    async fn apply_batch(
+        &self,
+        tx: &mut ReadTx,
+        events: &[RecordedEvent],
+    ) -> Result<(), ProjectionError> {
+        let mut changes = Vec::with_capacity(events.len());
+        for event in events {
+            let change = match event.stream.stream_type.as_str() {
+                Invoice::STREAM_TYPE => invoice_change(
+                    &event.stream.stream_id,
+                    event.position,
+                    niaga_store::decode(event)?,
+                ),
+                Consolidation::STREAM_TYPE => Some(consolidation_change(
+                    event.position,
+                    niaga_store::decode(event)?,
+                )),
+                _ => None,
             };
-            let row = Row {
-                document_id: stream_id.to_owned(),
-                invoice_id: Some(stream_id),
-                note_id: None,
-                kind: "invoice",
-                number: e.number.to_string(),
-                customer_id: Some(e.customer_id.to_string()),
-                issued_at: e.issued_at,
-                status,
-                consolidation: None,
-            };
-            insert(tx, row, position).await?;
+            if let Some((document_id, change)) = change {
+                changes.push((document_id, change, event.position));
+            }
         }
-        InvoiceEvent::CreditNoteIssued(e) => note_row(tx, event, "credit_note", &e).await?,
-        InvoiceEvent::DebitNoteIssued(e) => note_row(tx, event, "debit_note", &e).await?,
-        InvoiceEvent::RefundNoteIssued(e) => note_row(tx, event, "refund_note", &e).await?,
-        InvoiceEvent::EInvoiceSubmissionStarted(e) => {
-            started(tx, id(e.note_id), &e.started, position).await?;
+        let ids = batch::distinct(changes.iter().map(|(id, _, _)| id.as_str()));
+        let stored: Vec<LhdnDocument> =
+            batch::rows_with_keys(tx, &format!("{SELECT} WHERE document_id"), &ids).await?;
+        let mut documents = Folded::new(stored.into_iter().map(|d| (d.document_id.clone(), d)));
+        for (document_id, change, position) in changes {
+            documents.fold(&document_id, |row| fold(row, change, position))?;
         }
-        InvoiceEvent::EInvoiceAccepted(e) => {
-            accepted(tx, id(e.note_id), &e.accepted, position).await?;
-        }
-        InvoiceEvent::EInvoiceRejected(e) => {
-            rejected(tx, id(e.note_id), &e.rejected, position).await?;
-        }
-        InvoiceEvent::InvoiceValidatedByLhdn(e) => {
-            validated(tx, id(None), &e.validated, position).await?;
-        }
-        InvoiceEvent::NoteValidatedByLhdn(e) => {
-            validated(tx, id(Some(e.note_id)), &e.validated, position).await?;
-        }
-        InvoiceEvent::EInvoiceResubmissionRequested(e) => {
-            status(tx, &id(e.note_id), PENDING, position).await?;
-        }
-        InvoiceEvent::InvoiceCancelled(_) => status(tx, stream_id, CANCELLED, position).await?,
-        // Asked for an e-invoice of its own: the submitter takes it on.
-        InvoiceEvent::IndividualEInvoiceRequested(_) => {
-            status(tx, stream_id, PENDING, position).await?;
-        }
-        InvoiceEvent::InvoiceConsolidated(e) => exec!(
-            tx,
-            "UPDATE lhdn_documents SET status = $2, consolidation = $3, updated_position = $4 \
-             WHERE document_id = $1",
-            stream_id,
-            CONSOLIDATED,
-            e.month.to_string(),
-            position,
-        )?,
-        InvoiceEvent::InvoiceDrafted(_)
-        | InvoiceEvent::InvoiceDraftAmended(_)
-        | InvoiceEvent::PaymentRecorded(_)
-        | InvoiceEvent::InvoiceVoided(_)
-        | InvoiceEvent::InvoicePdfIssued(_) => {}
-    }
-    Ok(())
-}
-
-async fn apply_consolidation(
-    tx: &mut ReadTx,
-    event: &RecordedEvent,
-    decoded: ConsolidationEvent,
-) -> Result<(), ProjectionError> {
-    let position = event.position;
-    match decoded {
-        ConsolidationEvent::ConsolidatedEInvoicePrepared(e) => {
-            let row = Row {
-                document_id: e.number.to_string(),
-                invoice_id: None,
-                note_id: None,
-                kind: CONSOLIDATED_KIND,
-                number: e.number.to_string(),
-                customer_id: None,
-                issued_at: e.issued_at,
-                status: PENDING,
-                consolidation: Some(e.month.to_string()),
-            };
-            insert(tx, row, position).await
-        }
-        ConsolidationEvent::ConsolidatedSubmissionStarted(e) => {
-            started(tx, e.number.to_string(), &e.step, position).await
-        }
-        ConsolidationEvent::ConsolidatedEInvoiceAccepted(e) => {
-            accepted(tx, e.number.to_string(), &e.step, position).await
-        }
-        ConsolidationEvent::ConsolidatedEInvoiceRejected(e) => {
-            rejected(tx, e.number.to_string(), &e.step, position).await
-        }
-        ConsolidationEvent::ConsolidatedEInvoiceValidated(e) => {
-            validated(tx, e.number.to_string(), &e.step, position).await
-        }
+        let cells: Vec<Vec<Cell<'_>>> = documents.changed().map(|(_, d)| d.cells()).collect();
+        batch::insert_rows(tx, INSERT, ON_CONFLICT, &cells).await
     }
 }
 
