@@ -1,9 +1,6 @@
 //! The PostgreSQL event store.
 
-mod copy_page;
-
 use async_trait::async_trait;
-use futures::StreamExt as _;
 use sqlx::{PgConnection, PgPool, Postgres, Row as _, Transaction, postgres::PgRow, types::Json};
 
 use crate::{
@@ -14,7 +11,6 @@ use crate::{
 };
 
 const APPEND: &str = include_str!("sql/append.sql");
-/// The feed's scan; read with `COPY` ([`copy_page`]).
 const READ_ALL: &str = include_str!("sql/read_all.sql");
 const FEED_END: &str = include_str!("sql/feed_end.sql");
 const COLUMNS: &str = "position, transaction_id::text AS transaction_text, event_id, stream_type, \
@@ -162,22 +158,24 @@ impl PgEventStore {
         })
     }
 
-    /// The feed after `after`, all of it or what `filter` wants (`read_all.sql`'s scan),
-    /// read with `COPY` ([`copy_page`]).
+    /// The feed after `after`, all of it or what `filter` wants (`read_all.sql`).
     async fn select(
         &self,
         after: Cursor,
         limit: u32,
         filter: FeedFilter<'_>,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
-        let statement = copy_page::statement(after, limit, filter);
-        let mut conn = self.pool.acquire().await?;
-        let mut text = Vec::new();
-        let mut chunks = conn.copy_out_raw(&statement).await?;
-        while let Some(chunk) = chunks.next().await {
-            text.extend_from_slice(&chunk?);
-        }
-        copy_page::parse(&text)
+        sqlx::query(READ_ALL)
+            .bind(after.transaction.to_string())
+            .bind(after.position)
+            .bind(i64::from(limit))
+            .bind(filter.event_types)
+            .bind(filter.stream_types)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(recorded)
+            .collect()
     }
 
     /// The cursor of the last event every reader can see (`feed_end.sql`); `None` when there

@@ -6,13 +6,8 @@
 -- $4 restricts the feed to some event types, $5 to some stream types (NULL: every one). They
 -- filter the same ordered scan, not a different order, so the cursor keeps its meaning and a
 -- filtered page is as gap-safe as the whole feed; LIMIT counts the rows that match.
---
--- Read with COPY (postgres/copy_page.rs), which takes no parameters: the $n are written in as
--- constants, and recorded_at travels as microseconds since the epoch, which no session
--- setting changes.
 SELECT position, transaction_id::text AS transaction_text, event_id, stream_type, stream_id,
-       version, event_type, schema_version, payload, metadata,
-       (extract(epoch FROM recorded_at) * 1000000)::bigint AS recorded_micros, hash
+       version, event_type, schema_version, payload, metadata, recorded_at, hash
 FROM events
 WHERE (transaction_id, position) > ($1::text::xid8, $2)
   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
