@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::{
     Projection, ProjectionError, ReadTx,
-    batch::{self, Cell, RowPerStream},
+    batch::{self, Cell, Cells, RowPerStream},
 };
 
 pub const NAME: &str = "customer_list";
@@ -54,7 +54,7 @@ const ON_CONFLICT: &str = "ON CONFLICT (customer_id) DO UPDATE SET name = EXCLUD
      state = EXCLUDED.state, open_opportunities = EXCLUDED.open_opportunities, \
      last_interaction_at = EXCLUDED.last_interaction_at";
 
-impl CustomerSummary {
+impl Cells for CustomerSummary {
     fn cells(&self) -> Vec<Cell<'_>> {
         vec![
             (&self.customer_id).into(),
@@ -71,7 +71,9 @@ impl CustomerSummary {
             (&self.registered_at).into(),
         ]
     }
+}
 
+impl CustomerSummary {
     fn set_details(&mut self, kind: CustomerKind, details: &CustomerDetails) {
         self.name = details.name.as_str().to_owned();
         self.name_key = name_key(details.name.as_str());
@@ -177,10 +179,6 @@ impl RowPerStream for CustomerList {
 
     fn key(row: &CustomerSummary) -> &str {
         &row.customer_id
-    }
-
-    fn cells(row: &CustomerSummary) -> Vec<Cell<'_>> {
-        row.cells()
     }
 
     fn fold(

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::{
     Projection, ProjectionError, ReadTx,
-    batch::{self, Cell, RowPerStream},
+    batch::{self, Cell, Cells, RowPerStream},
     newest_first::{NewestFirst, Page},
     sen,
 };
@@ -109,7 +109,7 @@ const EVENTS: &[&str] = &[
     "InvoiceCancelled",
 ];
 
-impl InvoiceSummary {
+impl Cells for InvoiceSummary {
     fn cells(&self) -> Vec<Cell<'_>> {
         vec![
             (&self.invoice_id).into(),
@@ -239,10 +239,6 @@ impl RowPerStream for InvoiceList {
 
     fn key(row: &InvoiceSummary) -> &str {
         &row.invoice_id
-    }
-
-    fn cells(row: &InvoiceSummary) -> Vec<Cell<'_>> {
-        row.cells()
     }
 
     fn fold(

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::{
     Projection, ProjectionError, ReadTx,
-    batch::{self, Cell, Folded},
+    batch::{self, Cell, Cells, Folded},
     newest_first::{NewestFirst, Page},
     time_text,
 };
@@ -292,7 +292,7 @@ const ON_CONFLICT: &str = "ON CONFLICT (document_id) DO UPDATE SET status = EXCL
      problems = EXCLUDED.problems, updated_position = EXCLUDED.updated_position, \
      consolidation = EXCLUDED.consolidation";
 
-impl LhdnDocument {
+impl Cells for LhdnDocument {
     fn cells(&self) -> Vec<Cell<'_>> {
         vec![
             (&self.document_id).into(),
@@ -394,7 +394,7 @@ impl Projection for LhdnDocuments {
         for (document_id, change, position) in changes {
             documents.fold(&document_id, |row| fold(row, change, position))?;
         }
-        let cells: Vec<Vec<Cell<'_>>> = documents.changed().map(|(_, d)| d.cells()).collect();
+        let cells: Vec<Vec<Cell<'_>>> = documents.changed().map(Cells::cells).collect();
         batch::insert_rows(tx, INSERT, ON_CONFLICT, &cells).await
     }
 }

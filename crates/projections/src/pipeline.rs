@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::{
     Projection, ProjectionError, ReadTx,
-    batch::{self, Cell, Folded},
+    batch::{self, Cell, Cells, Folded},
     sen,
 };
 
@@ -82,12 +82,7 @@ const ON_CONFLICT: &str = "ON CONFLICT (customer_id, opportunity_id) DO UPDATE S
      stage = EXCLUDED.stage, status = EXCLUDED.status, closed_on = EXCLUDED.closed_on, \
      closed_month = EXCLUDED.closed_month, lost_reason = EXCLUDED.lost_reason";
 
-impl Opportunity {
-    /// Its key among a batch's rows: opportunity ids are only unique within a customer.
-    fn key(customer_id: &str, opportunity_id: &str) -> String {
-        format!("{customer_id}/{opportunity_id}")
-    }
-
+impl Cells for Opportunity {
     fn cells(&self) -> Vec<Cell<'_>> {
         vec![
             (&self.customer_id).into(),
@@ -106,6 +101,13 @@ impl Opportunity {
             (&self.closed_month).into(),
             (&self.lost_reason).into(),
         ]
+    }
+}
+
+impl Opportunity {
+    /// Its key among a batch's rows: opportunity ids are only unique within a customer.
+    fn key(customer_id: &str, opportunity_id: &str) -> String {
+        format!("{customer_id}/{opportunity_id}")
     }
 
     fn close(&mut self, status: &str, at_stage: OpenStage, closed_on: NaiveDate) {
@@ -241,7 +243,7 @@ impl Projection for Pipeline {
             let key = Opportunity::key(&event.stream.stream_id, &opportunity);
             rows.fold(&key, |row| fold(row, event, customer_event))?;
         }
-        let cells: Vec<Vec<Cell<'_>>> = rows.changed().map(|(_, row)| row.cells()).collect();
+        let cells: Vec<Vec<Cell<'_>>> = rows.changed().map(Cells::cells).collect();
         batch::insert_rows(tx, INSERT, ON_CONFLICT, &cells).await
     }
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::{
     Projection, ProjectionError, ReadTx,
-    batch::{self, Cell, RowPerStream},
+    batch::{self, Cell, Cells, RowPerStream},
     newest_first::{NewestFirst, Page},
     sen,
 };
@@ -84,7 +84,7 @@ const EVENTS: &[&str] = &[
     "QuotationValidityChanged",
 ];
 
-impl Row {
+impl Cells for Row {
     fn cells(&self) -> Vec<Cell<'_>> {
         vec![
             (&self.quotation_id).into(),
@@ -104,7 +104,9 @@ impl Row {
             self.updated_position.into(),
         ]
     }
+}
 
+impl Row {
     fn set_status(&mut self, status: QuotationStatus) {
         self.status = status_text(status).to_owned();
     }
@@ -232,10 +234,6 @@ impl RowPerStream for QuotationList {
 
     fn key(row: &Row) -> &str {
         &row.quotation_id
-    }
-
-    fn cells(row: &Row) -> Vec<Cell<'_>> {
-        row.cells()
     }
 
     fn fold(

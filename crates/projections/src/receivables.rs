@@ -104,14 +104,12 @@ async fn load(
         invoice_ids,
     )
     .await?;
-    let mut by_invoice: Vec<(String, Vec<InvoiceRunRow>)> = Vec::new();
-    let mut index = HashMap::new();
+    let mut by_invoice: HashMap<String, Vec<InvoiceRunRow>> = HashMap::new();
     for row in rows {
-        let at = *index.entry(row.invoice_id.clone()).or_insert_with(|| {
-            by_invoice.push((row.invoice_id.clone(), Vec::new()));
-            by_invoice.len() - 1
-        });
-        by_invoice[at].1.push(row);
+        by_invoice
+            .entry(row.invoice_id.clone())
+            .or_default()
+            .push(row);
     }
     by_invoice
         .into_iter()
@@ -159,7 +157,7 @@ fn receivable(rows: &[InvoiceRunRow]) -> Result<Kept, ProjectionError> {
 /// one per change): a statement or so each way for the whole batch.
 async fn save<'a>(
     tx: &mut ReadTx,
-    changed: impl Iterator<Item = (&'a str, &'a Kept)>,
+    changed: impl Iterator<Item = &'a Kept>,
 ) -> Result<(), ProjectionError> {
     struct Texts {
         invoice_id: String,
@@ -171,7 +169,7 @@ async fn save<'a>(
         runs: Vec<(String, String, i64)>,
     }
     let mut invoices = Vec::new();
-    for (_, (receivable, through_position)) in changed {
+    for (receivable, through_position) in changed {
         let runs = receivable
             .periods()
             .iter()
@@ -332,9 +330,6 @@ impl Projection for Receivables {
         for event in events {
             let decoded = niaga_store::decode::<InvoiceEvent>(event)?;
             invoices.fold(&event.stream.stream_id, |kept| fold(kept, event, decoded))?;
-        }
-        if invoices.is_unchanged() {
-            return Ok(());
         }
         save(tx, invoices.changed()).await
     }
