@@ -1,6 +1,8 @@
 //! A document's way to LHDN as an e-invoice, the same for every document that goes there (an
 //! invoice, a note, a month's consolidated e-invoice): submitted, accepted for validation,
-//! then validated or rejected, and after a rejection submitted again as a new attempt.
+//! then validated or rejected, and after a rejection submitted again as a new attempt. A
+//! document the submitter cannot send at all (it cannot be mapped or signed, it is too large,
+//! its 72 hours are over) is held, with the reason, until someone asks for it again.
 //!
 //! The rules here are what keeps one document from being accepted twice: a submission is
 //! recorded as started before it is sent, and no new one may start while one is under way
@@ -55,8 +57,13 @@ pub enum EInvoiceStage {
         long_id: String,
         validated_at: DateTime<Utc>,
     },
-    /// Rejected, then asked to be submitted again.
+    /// Rejected or held, then asked to be submitted again.
     ResubmissionRequested { requested_at: DateTime<Utc> },
+    /// Never sent: the submitter could not send it, for these reasons.
+    Held {
+        problems: Vec<LhdnProblem>,
+        held_at: DateTime<Utc>,
+    },
 }
 
 impl EInvoiceStage {
@@ -92,7 +99,7 @@ pub enum SubmissionError {
     NoSuchSubmission { attempt: u32 },
     #[error("LHDN already accepted it as {document_uuid}")]
     AcceptedAsAnother { document_uuid: String },
-    #[error("it was not rejected by LHDN: only a rejected document is submitted again")]
+    #[error("it was not rejected by LHDN nor held back: only such a document is submitted again")]
     NotRejected,
     #[error("{field} {problem}")]
     InvalidText {
@@ -137,6 +144,14 @@ pub struct RecordValidation {
     pub validated_at: DateTime<Utc>,
 }
 
+/// The submitter cannot send the document (it cannot be mapped or signed, it is too large,
+/// its 72 hours are over): it leaves the work list until someone asks for it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoldSubmission {
+    /// Why, in words for the person who fixes it (no LHDN code: LHDN never saw it).
+    pub problems: Vec<LhdnProblem>,
+}
+
 /// One step of the submitter's, whichever aggregate holds the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmissionStep {
@@ -144,6 +159,7 @@ pub enum SubmissionStep {
     Accept(RecordAcceptance),
     Reject(RecordRejection),
     Validate(RecordValidation),
+    Hold(HoldSubmission),
 }
 
 /// Decided: a submission starts (attempt 1 for the first, 2 after a rejection...).
@@ -182,6 +198,19 @@ pub struct Validated {
     pub document_uuid: String,
     pub long_id: String,
     pub validated_at: DateTime<Utc>,
+}
+
+/// Decided: the document is held back, never sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Held {
+    pub problems: Vec<LhdnProblem>,
+    pub held_at: DateTime<Utc>,
+}
+
+/// Decided: a rejected or held document is to be submitted again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResubmissionRequested {
+    pub requested_at: DateTime<Utc>,
 }
 
 impl From<&Started> for EInvoiceStage {
@@ -224,6 +253,23 @@ impl From<&Validated> for EInvoiceStage {
     }
 }
 
+impl From<&Held> for EInvoiceStage {
+    fn from(h: &Held) -> Self {
+        Self::Held {
+            problems: h.problems.clone(),
+            held_at: h.held_at,
+        }
+    }
+}
+
+impl From<&ResubmissionRequested> for EInvoiceStage {
+    fn from(r: &ResubmissionRequested) -> Self {
+        Self::ResubmissionRequested {
+            requested_at: r.requested_at,
+        }
+    }
+}
+
 /// LHDN's UUIDs, ids and submission uids: one short line.
 pub(crate) fn lhdn_id(text: &str, field: &'static str) -> Result<String, SubmissionError> {
     check_text(text, LHDN_ID_MAX, Lines::Single)
@@ -237,6 +283,12 @@ fn document_hash(text: &str) -> Result<String, SubmissionError> {
     } else {
         Err(SubmissionError::BadDocumentHash)
     }
+}
+
+/// The refusal of a document issued at `issued_at` whose 72 hours are over at `now`.
+pub fn window_closed(issued_at: DateTime<Utc>, now: DateTime<Utc>) -> Option<SubmissionError> {
+    let closed_at = issued_at + SUBMISSION_WINDOW;
+    (now >= closed_at).then_some(SubmissionError::WindowClosed { closed_at })
 }
 
 /// A new submission of a document issued at `issued_at`: not while one is under way, not
@@ -259,12 +311,13 @@ pub fn start(
                     document_uuid: document_uuid.clone(),
                 });
             }
-            EInvoiceStage::Rejected { .. } | EInvoiceStage::ResubmissionRequested { .. } => {}
+            EInvoiceStage::Rejected { .. }
+            | EInvoiceStage::ResubmissionRequested { .. }
+            | EInvoiceStage::Held { .. } => {}
         }
     }
-    let closed_at = issued_at + SUBMISSION_WINDOW;
-    if now >= closed_at {
-        return Err(SubmissionError::WindowClosed { closed_at });
+    if let Some(refusal) = window_closed(issued_at, now) {
+        return Err(refusal);
     }
     Ok(Started {
         attempt: track.map_or(0, |t| t.attempts) + 1,
@@ -306,7 +359,9 @@ pub fn accept(
                 document_uuid: document_uuid.clone(),
             });
         }
-        EInvoiceStage::Rejected { .. } | EInvoiceStage::ResubmissionRequested { .. } => {
+        EInvoiceStage::Rejected { .. }
+        | EInvoiceStage::ResubmissionRequested { .. }
+        | EInvoiceStage::Held { .. } => {
             return Err(SubmissionError::NoSuchSubmission { attempt: c.attempt });
         }
     }
@@ -326,7 +381,9 @@ pub fn reject(
 ) -> Result<Option<Rejected>, SubmissionError> {
     match latest(track, c.attempt)? {
         EInvoiceStage::Submitting { .. } | EInvoiceStage::Accepted { .. } => {}
-        EInvoiceStage::Rejected { .. } | EInvoiceStage::ResubmissionRequested { .. } => {
+        EInvoiceStage::Rejected { .. }
+        | EInvoiceStage::ResubmissionRequested { .. }
+        | EInvoiceStage::Held { .. } => {
             return Ok(None);
         }
         EInvoiceStage::Validated { document_uuid, .. } => {
@@ -376,11 +433,40 @@ pub fn validate(
     }))
 }
 
-/// Whether a resubmission may be asked for: only of a rejected document; `false` when it is
-/// asked already.
+/// Holds back a document the submitter cannot send: not one under way or validated; `None`
+/// when it is held already.
+pub fn hold(
+    track: Option<Track<'_>>,
+    c: &HoldSubmission,
+    now: DateTime<Utc>,
+) -> Result<Option<Held>, SubmissionError> {
+    match track.map(|t| t.stage) {
+        Some(EInvoiceStage::Submitting { .. } | EInvoiceStage::Accepted { .. }) => {
+            Err(SubmissionError::UnderWay {
+                attempt: track.map_or(0, |t| t.attempts),
+            })
+        }
+        Some(EInvoiceStage::Validated { document_uuid, .. }) => {
+            Err(SubmissionError::AlreadyValidated {
+                document_uuid: document_uuid.clone(),
+            })
+        }
+        Some(EInvoiceStage::Held { .. }) => Ok(None),
+        None
+        | Some(EInvoiceStage::Rejected { .. } | EInvoiceStage::ResubmissionRequested { .. }) => {
+            Ok(Some(Held {
+                problems: c.problems.clone(),
+                held_at: now,
+            }))
+        }
+    }
+}
+
+/// Whether a resubmission may be asked for: only of a document rejected by LHDN or held back
+/// by the submitter; `false` when it is asked already.
 pub fn may_resubmit(track: Option<Track<'_>>) -> Result<bool, SubmissionError> {
     match track.map(|t| t.stage) {
-        Some(EInvoiceStage::Rejected { .. }) => Ok(true),
+        Some(EInvoiceStage::Rejected { .. } | EInvoiceStage::Held { .. }) => Ok(true),
         // Asked twice: once is enough.
         Some(EInvoiceStage::ResubmissionRequested { .. }) => Ok(false),
         _ => Err(SubmissionError::NotRejected),

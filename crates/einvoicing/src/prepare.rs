@@ -15,11 +15,10 @@ use niaga_projections::lhdn_documents::LhdnDocument;
 use crate::document::DocumentRef;
 use crate::{Submitter, SubmitterError, store_error};
 
-/// Why a document cannot be prepared; it stays pending, and the reason is logged.
+/// Why a document cannot be prepared: the submitter holds it back with this reason, for
+/// someone to fix and ask for it again.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum NotReady {
-    #[error("its row names no document")]
-    Unreadable,
     #[error("its invoice {0} is not in the event store")]
     NoInvoice(String),
     #[error("its customer is not registered")]
@@ -119,11 +118,9 @@ impl Submitter {
 
     pub(crate) async fn prepare(
         &self,
+        document: DocumentRef,
         row: &LhdnDocument,
     ) -> Result<Result<Prepared, NotReady>, SubmitterError> {
-        let Some(document) = DocumentRef::of(row) else {
-            return Ok(Err(NotReady::Unreadable));
-        };
         let mapped = match &document {
             DocumentRef::Invoice {
                 invoice_id,

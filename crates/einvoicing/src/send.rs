@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use niaga_documents::NewDocument;
 use niaga_domain::business_day;
 use niaga_domain::einvoice::{
-    LhdnProblem, RecordAcceptance, RecordRejection, StartSubmission, SubmissionStep,
+    HoldSubmission, LhdnProblem, RecordAcceptance, RecordRejection, StartSubmission,
+    SubmissionStep, window_closed,
 };
 use niaga_lhdn::client::{ClientError, LhdnError, SignedDocument, SubmissionAnswer};
 use niaga_projections::lhdn_documents;
@@ -40,18 +41,31 @@ impl Submitter {
             lhdn_documents::ready_to_submit(&self.db, self.settings.documents_per_cycle).await?;
         let mut outgoing = Vec::new();
         for row in ready {
-            let prepared = match self.prepare(&row).await? {
+            let Some(document) = DocumentRef::of(&row) else {
+                tracing::error!(document = %row.document_id, "an LHDN document row names no document");
+                count(report, "unreadable");
+                continue;
+            };
+            let prepared = match self.prepare(document.clone(), &row).await? {
                 Ok(prepared) => prepared,
                 Err(reason) => {
-                    tracing::warn!(document = %row.number, %reason, "not submitted to LHDN");
-                    count(report, "not_ready");
+                    self.hold(&document, &row.number, reason.to_string(), now, report)
+                        .await?;
                     continue;
                 }
             };
-            if prepared.signed.bytes.len() > self.settings.limits.document_bytes {
-                tracing::warn!(document = %row.number, bytes = prepared.signed.bytes.len(),
-                    "over LHDN's 300 KB a document: not submitted");
-                count(report, "too_large");
+            let size = prepared.signed.bytes.len();
+            let limit = self.settings.limits.document_bytes;
+            if size > limit {
+                let why = format!(
+                    "it is {size} bytes signed, over LHDN's limit of {limit} bytes a document"
+                );
+                self.hold(&document, &row.number, why, now, report).await?;
+                continue;
+            }
+            if let Some(refusal) = window_closed(prepared.issued_at, now) {
+                self.hold(&document, &row.number, refusal.to_string(), now, report)
+                    .await?;
                 continue;
             }
             let issued_on = business_day(prepared.issued_at);
@@ -94,6 +108,35 @@ impl Submitter {
             });
         }
         self.send_all(outgoing, now, report).await
+    }
+
+    /// Holds back a document that cannot be sent, with why: it leaves the work list, so it
+    /// never stands in the way of the documents behind it, and shows as `held`.
+    async fn hold(
+        &self,
+        document: &DocumentRef,
+        number: &str,
+        why: String,
+        now: DateTime<Utc>,
+        report: &mut CycleReport,
+    ) -> Result<(), SubmitterError> {
+        tracing::warn!(document = %number, reason = %why, "held back: not submitted to LHDN");
+        let step = SubmissionStep::Hold(HoldSubmission {
+            problems: vec![LhdnProblem {
+                code: None,
+                message: why,
+                property_path: None,
+            }],
+        });
+        match self.step(document, step, now).await? {
+            Stepped::Recorded { .. } => count(report, "held"),
+            // Under way or validated after all: the work list was behind its stream.
+            Stepped::Refused(reason) => {
+                tracing::warn!(document = %number, %reason, "not held");
+                count(report, "refused_to_hold");
+            }
+        }
+        Ok(())
     }
 
     /// Sends `outgoing` in batches within LHDN's limits and records each answer.

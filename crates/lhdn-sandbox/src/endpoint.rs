@@ -25,6 +25,8 @@ pub enum Endpoint {
 
 impl Endpoint {
     /// Requests per minute per client id, as documented (LHDN.md §1.3); `None`: unlimited.
+    /// Written apart from `niaga_lhdn`'s own table on purpose: the sandbox is what our client
+    /// is tested against, and one shared table would let the same mistake pass both.
     pub fn documented_rpm(self) -> Option<u32> {
         match self {
             Self::Token | Self::DocumentState | Self::Recent | Self::Search => Some(12),

@@ -202,6 +202,7 @@ impl Projection for CustomerLedger {
                 | InvoiceEvent::EInvoiceRejected(_)
                 | InvoiceEvent::NoteValidatedByLhdn(_)
                 | InvoiceEvent::EInvoiceResubmissionRequested(_)
+                | InvoiceEvent::EInvoiceHeld(_)
                 | InvoiceEvent::IndividualEInvoiceRequested(_)
                 | InvoiceEvent::InvoiceConsolidated(_) => continue,
             };

@@ -1,6 +1,6 @@
 //! Each issued document (an invoice, a credit, debit or refund note, a month's consolidated
 //! e-invoice) and where it stands with LHDN: the work list of the submitter (pending,
-//! submitting, accepted), of the consolidation job (sales for consolidation) and the screen
+//! submitting, accepted; a held document is off it until asked for again), of the consolidation job (sales for consolidation) and the screen
 //! of `GET /lhdn/documents`. What may be submitted is never decided here: the Invoice and
 //! Consolidation aggregates decide, on their own events.
 
@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use niaga_domain::{
     Aggregate,
     consolidation::{Consolidation, ConsolidationEvent},
-    einvoice::{Accepted, Rejected, Started, Validated},
+    einvoice::{Accepted, Held, Rejected, Started, Validated},
     invoice::{EInvoiceChoice, Invoice, InvoiceEvent, LhdnProblem, NoteIssued},
     values::Month,
 };
@@ -38,13 +38,16 @@ pub const REJECTED: &str = "rejected";
 /// Taken in, then found invalid.
 pub const INVALID: &str = "invalid";
 pub const CANCELLED: &str = "cancelled";
+/// Never sent: the submitter could not send it (see its problems) and waits to be asked again.
+pub const HELD: &str = "held";
 /// An invoice whose buyer wanted no e-invoice: it waits for the month's consolidated one.
 pub const FOR_CONSOLIDATION: &str = "for_consolidation";
 /// An invoice taken into its month's consolidated e-invoice (see that document's status).
 pub const CONSOLIDATED: &str = "consolidated";
 
-pub const STATUSES: [&str; 9] = [
+pub const STATUSES: [&str; 10] = [
     PENDING,
+    HELD,
     SUBMITTING,
     ACCEPTED,
     VALID,
@@ -124,6 +127,7 @@ enum Change {
     Accepted(Accepted),
     Rejected(Rejected),
     Validated(Validated),
+    Held(Held),
     Status(&'static str),
     Consolidated(Month),
 }
@@ -169,6 +173,7 @@ fn invoice_change(
         InvoiceEvent::EInvoiceResubmissionRequested(e) => {
             Some((id(e.note_id), Change::Status(PENDING)))
         }
+        InvoiceEvent::EInvoiceHeld(e) => Some((id(e.note_id), Change::Held(e.held))),
         InvoiceEvent::InvoiceCancelled(_) => Some((id(None), Change::Status(CANCELLED))),
         // Asked for an e-invoice of its own: the submitter takes it on.
         InvoiceEvent::IndividualEInvoiceRequested(_) => Some((id(None), Change::Status(PENDING))),
@@ -210,6 +215,12 @@ fn consolidation_change(position: i64, decoded: ConsolidationEvent) -> (String, 
         }
         ConsolidationEvent::ConsolidatedEInvoiceValidated(e) => {
             (e.number.to_string(), Change::Validated(e.step))
+        }
+        ConsolidationEvent::ConsolidatedEInvoiceHeld(e) => {
+            (e.number.to_string(), Change::Held(e.step))
+        }
+        ConsolidationEvent::ConsolidatedResubmissionRequested(e) => {
+            (e.number.to_string(), Change::Status(PENDING))
         }
     }
 }
@@ -259,6 +270,11 @@ fn fold(
             d.long_id = Some(v.long_id);
             d.validated_at = Some(time_text(v.validated_at));
             d.problems = None;
+            d
+        }
+        (Change::Held(h), Some(d)) => {
+            d.status = HELD.to_owned();
+            d.problems = Some(problems_json(&h.problems)?);
             d
         }
         (Change::Status(status), Some(d)) => {
@@ -330,6 +346,7 @@ const EVENTS: &[&str] = &[
     "InvoiceValidatedByLhdn",
     "NoteValidatedByLhdn",
     "EInvoiceResubmissionRequested",
+    "EInvoiceHeld",
     "InvoiceCancelled",
     "IndividualEInvoiceRequested",
     "InvoiceConsolidated",
@@ -338,6 +355,8 @@ const EVENTS: &[&str] = &[
     "ConsolidatedEInvoiceAccepted",
     "ConsolidatedEInvoiceRejected",
     "ConsolidatedEInvoiceValidated",
+    "ConsolidatedEInvoiceHeld",
+    "ConsolidatedResubmissionRequested",
 ];
 
 #[async_trait]
@@ -428,7 +447,8 @@ pub struct LhdnDocument {
 }
 
 impl LhdnDocument {
-    /// LHDN's problems with the document (none unless rejected or invalid).
+    /// LHDN's problems with the document (none unless rejected or invalid), or why the
+    /// submitter held it back.
     pub fn problems(&self) -> Vec<LhdnProblem> {
         self.problems
             .as_deref()

@@ -265,6 +265,7 @@ fn fold(
         | InvoiceEvent::EInvoiceRejected(_)
         | InvoiceEvent::NoteValidatedByLhdn(_)
         | InvoiceEvent::EInvoiceResubmissionRequested(_)
+        | InvoiceEvent::EInvoiceHeld(_)
         | InvoiceEvent::IndividualEInvoiceRequested(_)
         | InvoiceEvent::InvoiceConsolidated(_) => return Ok(false),
     }

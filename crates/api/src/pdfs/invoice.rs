@@ -36,6 +36,7 @@ pub(crate) async fn on_event(
         | InvoiceEvent::EInvoiceAccepted(_)
         | InvoiceEvent::EInvoiceRejected(_)
         | InvoiceEvent::EInvoiceResubmissionRequested(_)
+        | InvoiceEvent::EInvoiceHeld(_)
         | InvoiceEvent::IndividualEInvoiceRequested(_)
         | InvoiceEvent::InvoiceConsolidated(_)
         | InvoiceEvent::InvoicePdfIssued(_) => return Ok(false),
@@ -75,7 +76,8 @@ fn lhdn(state: &AppState, r: &InvoiceRecord, note: Option<NoteId>) -> Option<Lhd
                 EInvoiceStage::Submitting { .. }
                 | EInvoiceStage::Accepted { .. }
                 | EInvoiceStage::Rejected { .. }
-                | EInvoiceStage::ResubmissionRequested { .. },
+                | EInvoiceStage::ResubmissionRequested { .. }
+                | EInvoiceStage::Held { .. },
             )
             | None => None,
         },

@@ -1,8 +1,9 @@
 //! E-invoicing end to end against `lhdn-sandbox`: an invoice issued through the API is
 //! signed, submitted and validated, a credit note follows it, cancellation goes through
 //! LHDN's 72-hour window, and no path (a lost answer, LHDN down, two submitters) gets one
-//! document accepted twice; sales whose buyers wanted no e-invoice go to LHDN in their
-//! month's consolidated e-invoice.
+//! document accepted twice; a document that cannot be sent is held back, with why, without
+//! holding up the rest; sales whose buyers wanted no e-invoice go to LHDN in their month's
+//! consolidated e-invoice.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +12,7 @@ use axum::http::{Method, StatusCode};
 use chrono::TimeDelta;
 use niaga_api::{AppOptions, auth::Role, company::CompanySettings};
 use niaga_documents::DocumentStore;
-use niaga_einvoicing::{Submitter, SubmitterSettings, testing};
+use niaga_einvoicing::{Limits, Submitter, SubmitterSettings, testing};
 use niaga_lhdn::testing::TestPki;
 use niaga_lhdn_sandbox::{
     DocumentStatus, Endpoint, FailMode, FaultAction, FaultRule, RunningSandbox,
@@ -503,6 +504,111 @@ async fn a_rejected_invoice_is_submitted_again_once_its_buyer_is_fixed(backend: 
     lhdn.sandbox.shutdown().await;
 }
 
+/// A second instance that takes one document a cycle and whose document limit no signed
+/// document fits: everything it takes on, it holds back.
+fn strict_submitter(lhdn: &Lhdn) -> Submitter {
+    lhdn.second_submitter(SubmitterSettings {
+        documents_per_cycle: 1,
+        limits: Limits {
+            document_bytes: 1_000,
+            ..Limits::default()
+        },
+        ..testing::eager(&lhdn.sandbox)
+    })
+}
+
+/// The first problem's message on a document as listed.
+fn first_problem(document: &Value) -> &str {
+    document["problems"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+}
+
+async fn a_document_the_submitter_cannot_send_is_held_without_holding_up_the_rest(
+    backend: Backend,
+) {
+    let lhdn = Lhdn::start(backend).await;
+    let (first, first_number) = lhdn.issued_invoice().await;
+    let (second, second_number) = lhdn.issued_invoice().await;
+    let strict = strict_submitter(&lhdn);
+    let now = chrono::Utc::now();
+    let report = strict.run_cycle(now).await.unwrap();
+    assert_eq!(report.get("held"), Some(&1), "{report:?}");
+    let held_back = lhdn.document(&first_number).await.unwrap();
+    assert_eq!(held_back["status"], "held", "{held_back}");
+    assert_eq!(held_back["attempt"], 0);
+    assert!(
+        first_problem(&held_back).contains("over LHDN's limit of 1000 bytes a document"),
+        "{held_back}"
+    );
+    // The next cycle takes the next document, not the held one again; then none is left.
+    let report = strict.run_cycle(now).await.unwrap();
+    assert_eq!(report.get("held"), Some(&1), "{report:?}");
+    assert_eq!(
+        lhdn.document(&second_number).await.unwrap()["status"],
+        "held"
+    );
+    let report = strict.run_cycle(now).await.unwrap();
+    assert_eq!(report.get("held"), None, "{report:?}");
+    for number in [&first_number, &second_number] {
+        assert_eq!(held(&lhdn.sandbox, number), (0, 0), "nothing reached LHDN");
+    }
+    let listed = ok(&lhdn
+        .app
+        .get("/lhdn/documents?status=held", Some(Role::Auditor))
+        .await);
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2, "{listed}");
+    let one = ok(&lhdn
+        .app
+        .get(&format!("/lhdn/documents/{first}"), Some(Role::Auditor))
+        .await);
+    assert_eq!(one["status"], "held");
+
+    // Asked for again, it goes to LHDN as its first submission.
+    ok(&lhdn
+        .post(
+            &format!("/lhdn/documents/{first}/resubmit"),
+            &json!({}),
+            Role::Finance,
+        )
+        .await);
+    let valid = lhdn.until(&first_number, "valid").await;
+    assert_eq!(valid["attempt"], 1);
+    assert_eq!(valid["problems"], json!([]));
+    assert_eq!(
+        lhdn.document(&second_number).await.unwrap()["status"],
+        "held"
+    );
+
+    // Asked for again after its 72 hours, it is held again, saying so.
+    ok(&lhdn
+        .post(
+            &format!("/lhdn/documents/{second}/resubmit"),
+            &json!({}),
+            Role::Finance,
+        )
+        .await);
+    assert_eq!(
+        lhdn.document(&second_number).await.unwrap()["status"],
+        "pending"
+    );
+    let report = lhdn
+        .submitter
+        .run_cycle(now + TimeDelta::hours(73))
+        .await
+        .unwrap();
+    assert_eq!(report.get("held"), Some(&1), "{report:?}");
+    let too_late = lhdn.document(&second_number).await.unwrap();
+    assert_eq!(too_late["status"], "held");
+    assert!(
+        first_problem(&too_late).contains("within 72 hours of its issue"),
+        "{too_late}"
+    );
+    assert_eq!(held(&lhdn.sandbox, &second_number), (0, 0));
+    crate::rebuilds::assert_read_models_rebuild_identically(&lhdn.app).await;
+    lhdn.sandbox.shutdown().await;
+}
+
 /// Runs the consolidation job as of `as_of`: its counts.
 async fn consolidate(lhdn: &Lhdn, as_of: chrono::NaiveDate) -> niaga_scheduler::Counts {
     match lhdn.app.run_job("consolidate-einvoices", as_of).await {
@@ -580,6 +686,22 @@ async fn a_months_sales_without_einvoice_go_to_lhdn_in_one_consolidated_einvoice
     assert_eq!(again.get("already_prepared"), Some(&1), "{again:?}");
 
     let number = format!("CON-{month}-001");
+    // An instance that cannot send it holds it back; asked for again by its number, it goes.
+    let report = strict_submitter(&lhdn).run_cycle(day_two).await.unwrap();
+    assert_eq!(report.get("held"), Some(&1), "{report:?}");
+    lhdn.document(&number).await;
+    let held_back = ok(&lhdn
+        .app
+        .get(&format!("/lhdn/documents/{number}"), Some(Role::Auditor))
+        .await);
+    assert_eq!(held_back["status"], "held", "{held_back}");
+    ok(&lhdn
+        .post(
+            &format!("/lhdn/documents/{number}/resubmit"),
+            &json!({}),
+            Role::Finance,
+        )
+        .await);
     let document = lhdn.until(&number, "valid").await;
     assert_eq!(document["kind"], "consolidated");
     assert_eq!(document["consolidation"], month.to_string());
@@ -755,6 +877,7 @@ lhdn_tests!(
     two_submitters_at_once_submit_each_invoice_once,
     a_document_lhdn_finds_invalid_shows_lhdns_problems,
     a_rejected_invoice_is_submitted_again_once_its_buyer_is_fixed,
+    a_document_the_submitter_cannot_send_is_held_without_holding_up_the_rest,
     a_months_sales_without_einvoice_go_to_lhdn_in_one_consolidated_einvoice,
     an_invoice_in_us_dollars_goes_to_lhdn_with_its_exchange_rate,
 );

@@ -12,6 +12,11 @@ pub enum ConsolidationCommand {
         number: ConsolidatedNumber,
         step: SubmissionStep,
     },
+    /// Asks for the document `number`, rejected by LHDN or held back by the submitter, to
+    /// be submitted again once what was wrong is fixed.
+    RequestResubmission {
+        number: ConsolidatedNumber,
+    },
 }
 
 /// Makes the month's consolidated e-invoice (one document per 100 lines) of `sales`, the

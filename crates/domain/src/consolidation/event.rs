@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ConsolidatedNumber, SalesLine};
 use crate::DomainEvent;
-use crate::einvoice::{Accepted, Rejected, Started, Validated};
+use crate::einvoice::{Accepted, Held, Rejected, ResubmissionRequested, Started, Validated};
 use crate::invoice::DocumentNumber;
 use crate::money::Currency;
 use crate::values::Month;
@@ -21,6 +21,10 @@ pub enum ConsolidationEvent {
     ConsolidatedEInvoiceAccepted(DocumentStep<Accepted>),
     ConsolidatedEInvoiceRejected(DocumentStep<Rejected>),
     ConsolidatedEInvoiceValidated(DocumentStep<Validated>),
+    /// The submitter could not send it; nothing reached LHDN.
+    ConsolidatedEInvoiceHeld(DocumentStep<Held>),
+    /// Rejected or held, and asked to be submitted again.
+    ConsolidatedResubmissionRequested(DocumentStep<ResubmissionRequested>),
 }
 
 /// A consolidated e-invoice was made of the month's sales: which invoices it covers, and
@@ -62,6 +66,8 @@ impl DomainEvent for ConsolidationEvent {
             Self::ConsolidatedEInvoiceAccepted(_) => "ConsolidatedEInvoiceAccepted",
             Self::ConsolidatedEInvoiceRejected(_) => "ConsolidatedEInvoiceRejected",
             Self::ConsolidatedEInvoiceValidated(_) => "ConsolidatedEInvoiceValidated",
+            Self::ConsolidatedEInvoiceHeld(_) => "ConsolidatedEInvoiceHeld",
+            Self::ConsolidatedResubmissionRequested(_) => "ConsolidatedResubmissionRequested",
         }
     }
 }

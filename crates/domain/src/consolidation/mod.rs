@@ -28,7 +28,7 @@ use std::collections::HashSet;
 use chrono::TimeDelta;
 
 use crate::billing::MAX_LINES;
-use crate::einvoice::{self, SubmissionStep};
+use crate::einvoice::{self, ResubmissionRequested, SubmissionStep};
 use crate::money::Currency;
 use crate::{Aggregate, Ctx};
 
@@ -52,9 +52,14 @@ impl Aggregate for Consolidation {
             (Self::NotPrepared, C::Prepare(c)) => prepare(c, ctx),
             // Prepared once: a second run of the job (or a second instance) changes nothing.
             (Self::Prepared(_), C::Prepare(_)) => Ok(vec![]),
-            (Self::NotPrepared, C::Submission { .. }) => Err(ConsolidationError::NotPrepared),
+            (Self::NotPrepared, C::Submission { .. } | C::RequestResubmission { .. }) => {
+                Err(ConsolidationError::NotPrepared)
+            }
             (Self::Prepared(month), C::Submission { number, step }) => {
                 submission(month, number, step, ctx)
+            }
+            (Self::Prepared(month), C::RequestResubmission { number }) => {
+                request_resubmission(month, number, ctx)
             }
         }
     }
@@ -73,7 +78,9 @@ impl Aggregate for Consolidation {
                 E::ConsolidatedSubmissionStarted(_)
                 | E::ConsolidatedEInvoiceAccepted(_)
                 | E::ConsolidatedEInvoiceRejected(_)
-                | E::ConsolidatedEInvoiceValidated(_),
+                | E::ConsolidatedEInvoiceValidated(_)
+                | E::ConsolidatedEInvoiceHeld(_)
+                | E::ConsolidatedResubmissionRequested(_),
             ) => return Self::NotPrepared,
             (Self::Prepared(month), _) => month,
         };
@@ -138,17 +145,24 @@ fn prepare(
     Ok(events)
 }
 
+fn document<'a>(
+    month: &'a ConsolidatedMonth,
+    number: &ConsolidatedNumber,
+) -> Result<&'a ConsolidatedDocument, ConsolidationError> {
+    month
+        .document(number)
+        .ok_or_else(|| ConsolidationError::NoSuchDocument {
+            number: number.clone(),
+        })
+}
+
 fn submission(
     month: &ConsolidatedMonth,
     number: &ConsolidatedNumber,
     step: &SubmissionStep,
     ctx: &Ctx,
 ) -> Result<Vec<ConsolidationEvent>, ConsolidationError> {
-    let document = month
-        .document(number)
-        .ok_or_else(|| ConsolidationError::NoSuchDocument {
-            number: number.clone(),
-        })?;
+    let document = document(month, number)?;
     let track = document.track();
     let refused = |refusal| ConsolidationError::Submission {
         number: number.clone(),
@@ -169,6 +183,33 @@ fn submission(
         SubmissionStep::Validate(v) => einvoice::validate(track, v)
             .map_err(refused)?
             .map(|v| E::ConsolidatedEInvoiceValidated(DocumentStep::new(number, v))),
+        SubmissionStep::Hold(h) => einvoice::hold(track, h, ctx.now)
+            .map_err(refused)?
+            .map(|h| E::ConsolidatedEInvoiceHeld(DocumentStep::new(number, h))),
     };
     Ok(event.into_iter().collect())
+}
+
+fn request_resubmission(
+    month: &ConsolidatedMonth,
+    number: &ConsolidatedNumber,
+    ctx: &Ctx,
+) -> Result<Vec<ConsolidationEvent>, ConsolidationError> {
+    let asked = einvoice::may_resubmit(document(month, number)?.track()).map_err(|refusal| {
+        ConsolidationError::Submission {
+            number: number.clone(),
+            refusal,
+        }
+    })?;
+    let requested = ResubmissionRequested {
+        requested_at: ctx.now,
+    };
+    Ok(asked
+        .then(|| {
+            ConsolidationEvent::ConsolidatedResubmissionRequested(DocumentStep::new(
+                number, requested,
+            ))
+        })
+        .into_iter()
+        .collect())
 }

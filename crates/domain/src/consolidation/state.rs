@@ -76,6 +76,10 @@ impl ConsolidatedMonth {
             E::ConsolidatedEInvoiceAccepted(e) => self.stage(&e.number, (&e.step).into(), false),
             E::ConsolidatedEInvoiceRejected(e) => self.stage(&e.number, (&e.step).into(), false),
             E::ConsolidatedEInvoiceValidated(e) => self.stage(&e.number, (&e.step).into(), false),
+            E::ConsolidatedEInvoiceHeld(e) => self.stage(&e.number, (&e.step).into(), false),
+            E::ConsolidatedResubmissionRequested(e) => {
+                self.stage(&e.number, (&e.step).into(), false);
+            }
         }
     }
 }

@@ -360,19 +360,89 @@ fn a_rejected_document_records_lhdns_problems() {
             document_uuid: None,
             problems: vec![],
         })));
-    let state = state.then([ConsolidationEvent::ConsolidatedEInvoiceRejected(
-        DocumentStep {
-            number: number(1),
-            step: einvoice::Rejected {
-                attempt: 1,
-                document_uuid: None,
-                problems: vec![],
-                rejected_at: now,
-            },
-        },
-    )]);
+    let state = state.then([rejected_at(now)]);
     let document = state.prepared().unwrap().document(&number(1)).unwrap();
     assert!(!document.track().unwrap().stage.under_way());
+}
+
+fn rejected_at(now: DateTime<Utc>) -> ConsolidationEvent {
+    ConsolidationEvent::ConsolidatedEInvoiceRejected(DocumentStep {
+        number: number(1),
+        step: einvoice::Rejected {
+            attempt: 1,
+            document_uuid: None,
+            problems: vec![],
+            rejected_at: now,
+        },
+    })
+}
+
+fn resubmission_requested(now: DateTime<Utc>) -> ConsolidationEvent {
+    ConsolidationEvent::ConsolidatedResubmissionRequested(DocumentStep {
+        number: number(1),
+        step: ResubmissionRequested { requested_at: now },
+    })
+}
+
+#[test]
+fn a_rejected_document_is_submitted_again_on_request() {
+    let now = december_2nd().now;
+    let request = ConsolidationCommand::RequestResubmission { number: number(1) };
+    given([one_sale_prepared(), started(now), rejected_at(now)])
+        .at(december_2nd())
+        .when(request.clone())
+        .then([resubmission_requested(now)]);
+    // Asked once is enough.
+    given([
+        one_sale_prepared(),
+        started(now),
+        rejected_at(now),
+        resubmission_requested(now),
+    ])
+    .at(december_2nd())
+    .when(request.clone())
+    .then_nothing();
+    // Not one LHDN has not refused.
+    given([one_sale_prepared(), started(now)])
+        .at(december_2nd())
+        .when(request.clone())
+        .then_err(ConsolidationError::Submission {
+            number: number(1),
+            refusal: SubmissionError::NotRejected,
+        });
+    given([one_sale_prepared()])
+        .at(december_2nd())
+        .when(ConsolidationCommand::RequestResubmission { number: number(2) })
+        .then_err(ConsolidationError::NoSuchDocument { number: number(2) });
+}
+
+#[test]
+fn a_document_the_submitter_cannot_send_is_held_then_asked_for_again() {
+    let now = december_2nd().now;
+    let problems = vec![einvoice::LhdnProblem {
+        code: None,
+        message: "it cannot be signed".into(),
+        property_path: None,
+    }];
+    let held = ConsolidationEvent::ConsolidatedEInvoiceHeld(DocumentStep {
+        number: number(1),
+        step: einvoice::Held {
+            problems: problems.clone(),
+            held_at: now,
+        },
+    });
+    let state = given([one_sale_prepared()])
+        .at(december_2nd())
+        .when(submission(SubmissionStep::Hold(einvoice::HoldSubmission {
+            problems,
+        })))
+        .then([held.clone()]);
+    let document = state.prepared().unwrap().document(&number(1)).unwrap();
+    assert_eq!(document.attempts, 0);
+    given([one_sale_prepared(), held])
+        .at(december_2nd())
+        .when(ConsolidationCommand::RequestResubmission { number: number(1) })
+        .then([resubmission_requested(now)]);
 }
 
 #[test]

@@ -233,7 +233,8 @@ impl Receivable {
             | E::NoteValidatedByLhdn(_)
             | E::EInvoiceResubmissionRequested(_)
             | E::IndividualEInvoiceRequested(_)
-            | E::InvoiceConsolidated(_) => return Ok(()),
+            | E::InvoiceConsolidated(_)
+            | E::EInvoiceHeld(_) => return Ok(()),
         };
         self.moved(on, change)
     }

@@ -31,6 +31,7 @@ pub enum InvoiceCommand {
     RecordEInvoiceAcceptance(RecordEInvoiceAcceptance),
     RecordEInvoiceRejection(RecordEInvoiceRejection),
     RequestEInvoiceResubmission(RequestEInvoiceResubmission),
+    HoldEInvoiceSubmission(HoldEInvoiceSubmission),
     /// The buyer of a sale issued for consolidation asks for an e-invoice of their own:
     /// allowed within the month of the sale, until the month is consolidated.
     RequestIndividualEInvoice,
@@ -172,11 +173,19 @@ pub struct RecordEInvoiceRejection {
     pub problems: Vec<LhdnProblem>,
 }
 
-/// Asks for a document LHDN rejected to be submitted again, once what LHDN objected to is
-/// fixed.
+/// Asks for a document LHDN rejected, or the submitter held back, to be submitted again, once
+/// what was wrong with it is fixed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestEInvoiceResubmission {
     pub note_id: Option<NoteId>,
+}
+
+/// The submitter cannot send the document: it is held back, with why, and leaves the work
+/// list until a resubmission is asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HoldEInvoiceSubmission {
+    pub note_id: Option<NoteId>,
+    pub problems: Vec<LhdnProblem>,
 }
 
 /// Takes the sale into the consolidated e-invoice of `month` (its month): once the month is
@@ -212,6 +221,10 @@ impl InvoiceCommand {
                 document_uuid: v.document_uuid,
                 long_id: v.long_id,
                 validated_at: v.validated_at,
+            }),
+            SubmissionStep::Hold(h) => Self::HoldEInvoiceSubmission(HoldEInvoiceSubmission {
+                note_id,
+                problems: h.problems,
             }),
         }
     }

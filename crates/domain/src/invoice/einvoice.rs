@@ -8,14 +8,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    DocumentNumber, EInvoiceAccepted, EInvoiceChoice, EInvoiceRejected,
-    EInvoiceResubmissionRequested, EInvoiceSubmissionStarted, InvoiceError, InvoiceEvent,
-    InvoiceRecord, RecordEInvoiceAcceptance, RecordEInvoiceRejection, RequestEInvoiceResubmission,
-    StartEInvoiceSubmission,
+    DocumentNumber, EInvoiceAccepted, EInvoiceChoice, EInvoiceHeld, EInvoiceRejected,
+    EInvoiceResubmissionRequested, EInvoiceSubmissionStarted, HoldEInvoiceSubmission, InvoiceError,
+    InvoiceEvent, InvoiceRecord, RecordEInvoiceAcceptance, RecordEInvoiceRejection,
+    RequestEInvoiceResubmission, StartEInvoiceSubmission,
 };
 use crate::Ctx;
 use crate::einvoice::{
-    self, EInvoiceStage, RecordAcceptance, RecordRejection, StartSubmission, SubmissionError, Track,
+    self, EInvoiceStage, HoldSubmission, RecordAcceptance, RecordRejection, StartSubmission,
+    SubmissionError, Track,
 };
 use crate::ids::NoteId;
 
@@ -212,4 +213,26 @@ pub(super) fn request_resubmission(
             requested_at: ctx.now,
         },
     )])
+}
+
+pub(super) fn hold(
+    r: &InvoiceRecord,
+    c: &HoldEInvoiceSubmission,
+    ctx: &Ctx,
+) -> Result<Vec<InvoiceEvent>, InvoiceError> {
+    let (number, _) = document(r, c.note_id)?;
+    // A cancelled invoice is off the work list already: nothing to hold.
+    if r.cancellation.is_some() {
+        return Err(InvoiceError::Cancelled { number });
+    }
+    let hold = HoldSubmission {
+        problems: c.problems.clone(),
+    };
+    let held = einvoice::hold(r.track(c.note_id), &hold, ctx.now)
+        .map_err(|refusal| InvoiceError::submission(number, refusal))?;
+    let note_id = c.note_id;
+    Ok(held
+        .map(|held| InvoiceEvent::EInvoiceHeld(EInvoiceHeld { note_id, held }))
+        .into_iter()
+        .collect())
 }

@@ -132,7 +132,9 @@ pub enum InvoiceError {
     },
     #[error("LHDN already accepted this document as {document_uuid}")]
     AcceptedAsAnother { document_uuid: String },
-    #[error("{number} was not rejected by LHDN: only a rejected document is submitted again")]
+    #[error(
+        "{number} was neither rejected by LHDN nor held back: only such a document is submitted again"
+    )]
     NotRejectedByLhdn { number: DocumentNumber },
     /// LHDN: from 1 January 2026 a single transaction above RM10,000 needs its own e-invoice.
     #[error(

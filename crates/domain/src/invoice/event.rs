@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{DocumentNumber, EInvoiceChoice, PaymentMethod, PaymentTerms, QuotationSource};
 use crate::billing::{Line, Totals};
-use crate::einvoice::{Accepted, Rejected, Started, Validated};
+use crate::einvoice::{Accepted, Held, Rejected, Started, Validated};
 use crate::ids::{CustomerId, InvoiceId, NoteId, PaymentId};
 use crate::money::{Currency, Money};
 use crate::values::{ExchangeRate, Month};
@@ -38,6 +38,7 @@ pub enum InvoiceEvent {
     InvoicePdfIssued(crate::PdfIssued),
     IndividualEInvoiceRequested(IndividualEInvoiceRequested),
     InvoiceConsolidated(InvoiceConsolidated),
+    EInvoiceHeld(EInvoiceHeld),
 }
 
 /// An invoice was drafted, its lines priced under the SST rules of `priced_on`.
@@ -199,6 +200,15 @@ pub struct EInvoiceResubmissionRequested {
     pub requested_at: DateTime<Utc>,
 }
 
+/// The submitter could not send the document (see the problems) and holds it back until a
+/// resubmission is asked for. Nothing reached LHDN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EInvoiceHeld {
+    pub note_id: Option<NoteId>,
+    #[serde(flatten)]
+    pub held: Held,
+}
+
 /// The buyer of a sale issued for consolidation asked for an e-invoice of their own: the
 /// invoice goes to LHDN on its own after all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -236,6 +246,7 @@ impl DomainEvent for InvoiceEvent {
             Self::EInvoiceRejected(_) => "EInvoiceRejected",
             Self::NoteValidatedByLhdn(_) => "NoteValidatedByLhdn",
             Self::EInvoiceResubmissionRequested(_) => "EInvoiceResubmissionRequested",
+            Self::EInvoiceHeld(_) => "EInvoiceHeld",
             Self::InvoicePdfIssued(_) => "InvoicePdfIssued",
             Self::IndividualEInvoiceRequested(_) => "IndividualEInvoiceRequested",
             Self::InvoiceConsolidated(_) => "InvoiceConsolidated",

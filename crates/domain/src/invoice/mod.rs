@@ -18,18 +18,19 @@ mod tests;
 
 pub use crate::einvoice::{EInvoiceStage, LhdnProblem, SUBMISSION_WINDOW};
 pub use command::{
-    AmendDraft, CancelInvoice, ConsolidateInvoice, DraftInvoice, InvoiceCommand, IssueInvoice,
-    IssueNote, RecordEInvoiceAcceptance, RecordEInvoiceRejection, RecordLhdnValidation,
-    RecordPayment, RequestEInvoiceResubmission, StartEInvoiceSubmission, VoidInvoice,
+    AmendDraft, CancelInvoice, ConsolidateInvoice, DraftInvoice, HoldEInvoiceSubmission,
+    InvoiceCommand, IssueInvoice, IssueNote, RecordEInvoiceAcceptance, RecordEInvoiceRejection,
+    RecordLhdnValidation, RecordPayment, RequestEInvoiceResubmission, StartEInvoiceSubmission,
+    VoidInvoice,
 };
 pub use consolidation::{EInvoiceChoice, SINGLE_TRANSACTION_LIMIT, single_transaction_rule_from};
 pub use einvoice::EInvoice;
 pub use error::InvoiceError;
 pub use event::{
-    EInvoiceAccepted, EInvoiceRejected, EInvoiceResubmissionRequested, EInvoiceSubmissionStarted,
-    IndividualEInvoiceRequested, InvoiceCancelled, InvoiceConsolidated, InvoiceDraftAmended,
-    InvoiceDrafted, InvoiceEvent, InvoiceIssued, InvoiceValidatedByLhdn, InvoiceVoided, NoteIssued,
-    NoteValidatedByLhdn, PaymentRecorded,
+    EInvoiceAccepted, EInvoiceHeld, EInvoiceRejected, EInvoiceResubmissionRequested,
+    EInvoiceSubmissionStarted, IndividualEInvoiceRequested, InvoiceCancelled, InvoiceConsolidated,
+    InvoiceDraftAmended, InvoiceDrafted, InvoiceEvent, InvoiceIssued, InvoiceValidatedByLhdn,
+    InvoiceVoided, NoteIssued, NoteValidatedByLhdn, PaymentRecorded,
 };
 pub use number::{DocumentKind, DocumentNumber};
 pub use payment::PaymentMethod;
@@ -87,6 +88,7 @@ impl Aggregate for Invoice {
                 | C::RecordEInvoiceAcceptance(_)
                 | C::RecordEInvoiceRejection(_)
                 | C::RequestEInvoiceResubmission(_)
+                | C::HoldEInvoiceSubmission(_)
                 | C::RequestIndividualEInvoice
                 | C::Consolidate(_),
             ) => Err(InvoiceError::NotDrafted),
@@ -105,6 +107,7 @@ impl Aggregate for Invoice {
             (Self::Drafted(r), C::RequestEInvoiceResubmission(c)) => {
                 einvoice::request_resubmission(r, c, ctx)
             }
+            (Self::Drafted(r), C::HoldEInvoiceSubmission(c)) => einvoice::hold(r, c, ctx),
             (Self::Drafted(r), C::RequestIndividualEInvoice) => {
                 consolidation::request_individual(r, ctx)
             }
@@ -160,7 +163,8 @@ impl Aggregate for Invoice {
                 | E::NoteValidatedByLhdn(_)
                 | E::EInvoiceResubmissionRequested(_)
                 | E::IndividualEInvoiceRequested(_)
-                | E::InvoiceConsolidated(_) => Self::NotDrafted,
+                | E::InvoiceConsolidated(_)
+                | E::EInvoiceHeld(_) => Self::NotDrafted,
             },
             Self::Drafted(mut invoice) => {
                 apply(&mut invoice, event);
@@ -239,6 +243,7 @@ fn apply(r: &mut InvoiceRecord, event: &InvoiceEvent) {
             false,
         ),
         E::EInvoiceRejected(e) => r.record_einvoice_stage(e.note_id, (&e.rejected).into(), false),
+        E::EInvoiceHeld(e) => r.record_einvoice_stage(e.note_id, (&e.held).into(), false),
         E::InvoiceCancelled(e) => {
             r.cancellation = Some(Cancellation {
                 reason: e.reason.clone(),

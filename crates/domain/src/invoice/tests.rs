@@ -1767,6 +1767,94 @@ fn a_rejected_document_is_submitted_again_on_request_as_a_new_attempt() {
         .then_err(InvoiceError::NotRejectedByLhdn { number: inv() });
 }
 
+fn hold(note: Option<u128>) -> InvoiceCommand {
+    InvoiceCommand::HoldEInvoiceSubmission(HoldEInvoiceSubmission {
+        note_id: note.map(note_id),
+        problems: vec![unsendable()],
+    })
+}
+
+fn unsendable() -> LhdnProblem {
+    LhdnProblem {
+        code: None,
+        message: "over LHDN's 300 KB a document".into(),
+        property_path: None,
+    }
+}
+
+fn held(note: Option<u128>) -> InvoiceEvent {
+    InvoiceEvent::EInvoiceHeld(EInvoiceHeld {
+        note_id: note.map(note_id),
+        held: crate::einvoice::Held {
+            problems: vec![unsendable()],
+            held_at: test_ctx().now,
+        },
+    })
+}
+
+#[test]
+fn a_document_the_submitter_cannot_send_is_held_until_asked_for_again() {
+    let state = given([drafted(), issued()])
+        .when(hold(None))
+        .then([held(None)]);
+    let einvoice = state.drafted().unwrap().einvoice(None).unwrap();
+    assert_eq!(einvoice.attempts, 0);
+    assert!(matches!(einvoice.stage, EInvoiceStage::Held { .. }));
+    // Held once: a second cycle that fails the same way records nothing new.
+    given([drafted(), issued(), held(None)])
+        .when(hold(None))
+        .then_nothing();
+    let request =
+        InvoiceCommand::RequestEInvoiceResubmission(RequestEInvoiceResubmission { note_id: None });
+    given([drafted(), issued(), held(None)])
+        .when(request)
+        .then([InvoiceEvent::EInvoiceResubmissionRequested(
+            EInvoiceResubmissionRequested {
+                note_id: None,
+                requested_at: test_ctx().now,
+            },
+        )]);
+    // A held document was never sent: its first submission is attempt 1.
+    given([drafted(), issued(), held(None)])
+        .when(submit(None))
+        .then([submission_started(None, 1, &test_ctx())]);
+}
+
+#[test]
+fn a_document_with_lhdn_or_validated_is_not_held() {
+    given([
+        drafted(),
+        issued(),
+        submission_started(None, 1, &test_ctx()),
+    ])
+    .when(hold(None))
+    .then_err(InvoiceError::SubmissionUnderWay {
+        number: inv(),
+        attempt: 1,
+    });
+    given([drafted(), issued(), validated()])
+        .when(hold(None))
+        .then_err(InvoiceError::AlreadyValidated {
+            document_uuid: "F9D425P6DS7D8IU".into(),
+        });
+    given([drafted()])
+        .when(hold(None))
+        .then_err(InvoiceError::NotIssued);
+}
+
+#[test]
+fn a_held_event_keeps_its_stored_form() {
+    let event = held(Some(1));
+    let json = serde_json::to_value(&event).unwrap();
+    assert_eq!(json["type"], "EInvoiceHeld");
+    assert_eq!(
+        json["data"]["problems"][0]["message"],
+        "over LHDN's 300 KB a document"
+    );
+    let back: InvoiceEvent = serde_json::from_value(json).unwrap();
+    assert_eq!(back, event);
+}
+
 fn pdf(version: u64, digest: char) -> crate::PdfIssued {
     crate::PdfIssued {
         kind: crate::PdfKind::Invoice,

@@ -1,18 +1,21 @@
 //! `/lhdn/documents`: each issued invoice and note, and each month's consolidated e-invoice,
 //! and where it stands with LHDN (pending, submitting, accepted, valid, rejected, invalid,
-//! cancelled; an invoice left to consolidation is `for_consolidation`, then `consolidated`),
-//! LHDN's problems with it, and the validation link its QR code encodes once valid.
+//! cancelled, held; an invoice left to consolidation is `for_consolidation`, then
+//! `consolidated`), LHDN's problems with it (or why the submitter held it back), and the
+//! validation link its QR code encodes once valid.
 // utoipa's path macro expands the `Query<…>` argument into code with a qualified path that
 // this lint flags, outside the handler where an item-level allow would reach.
 #![allow(unused_qualifications)]
+
+mod consolidation_error;
 
 use axum::extract::State;
 use niaga_projections::lhdn_documents::{self, LhdnDocument};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
-use uuid::Uuid;
 
+use niaga_domain::consolidation::{Consolidation, ConsolidationCommand};
 use niaga_domain::invoice::{Invoice, InvoiceCommand, RequestEInvoiceResubmission};
 
 use crate::{
@@ -47,6 +50,9 @@ pub(crate) enum LhdnStatus {
     /// LHDN took it in and found it invalid.
     Invalid,
     Cancelled,
+    /// Never sent: the submitter could not send it (it cannot be mapped or signed, it is too
+    /// large, its 72 hours are over); `problems` say why. Resubmit it once that is fixed.
+    Held,
     /// An invoice whose buyer wanted no e-invoice: it waits for its month's consolidated one.
     ForConsolidation,
     /// An invoice its month's consolidated e-invoice took in (`consolidation` names it).
@@ -63,6 +69,7 @@ impl LhdnStatus {
             Self::Rejected => lhdn_documents::REJECTED,
             Self::Invalid => lhdn_documents::INVALID,
             Self::Cancelled => lhdn_documents::CANCELLED,
+            Self::Held => lhdn_documents::HELD,
             Self::ForConsolidation => lhdn_documents::FOR_CONSOLIDATION,
             Self::Consolidated => lhdn_documents::CONSOLIDATED,
         }
@@ -133,7 +140,7 @@ pub(crate) struct LhdnDocumentView {
     /// `{portal}/{uuid}/share/{longId}`: what the document's QR code encodes, once valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     validation_link: Option<String>,
-    /// Why LHDN rejected it or found it invalid.
+    /// Why LHDN rejected it or found it invalid, or why the submitter held it back.
     problems: Vec<LhdnProblemView>,
 }
 
@@ -228,12 +235,13 @@ async fn list_lhdn_documents(
     }))
 }
 
-/// One document's LHDN status, by the invoice's or the note's id.
+/// One document's LHDN status, by the invoice's or the note's id, or a consolidated
+/// e-invoice's number.
 #[utoipa::path(
     get,
     path = "/lhdn/documents/{id}",
     tag = "lhdn",
-    params(("id" = Uuid, Path, description = "The invoice, or the note")),
+    params(("id" = String, Path, description = "The invoice's or the note's id, or a consolidated e-invoice's number (`CON-2026-11-001`)")),
     responses(
         (status = OK, description = "The document", body = LhdnDocumentView),
         (status = NOT_FOUND, description = "No issued document with this id", body = Problem, content_type = "application/problem+json"),
@@ -243,26 +251,27 @@ async fn list_lhdn_documents(
 async fn get_lhdn_document(
     user: CurrentUser,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<String>,
 ) -> Result<axum::Json<LhdnDocumentView>> {
     user.require(ANY_STAFF)?;
-    let document = lhdn_documents::find(state.db(), &id.to_string())
+    let document = lhdn_documents::find(state.db(), &id)
         .await
         .map_err(ApiError::internal)?
         .ok_or_else(|| ApiError::NotFound("document".into()))?;
     Ok(axum::Json(LhdnDocumentView::of(&state, document)))
 }
 
-/// Submit a document LHDN rejected or found invalid again, once what LHDN objected to is
-/// fixed (the customer's TIN, say): the submitter signs it anew and sends it. Only a
-/// rejected document (`lhdn-not-rejected`), within 72 hours of its issue.
+/// Submit a document again once what was wrong is fixed (the customer's TIN, say): one LHDN
+/// rejected or found invalid, or one the submitter held back. The submitter signs it anew
+/// and sends it, within 72 hours of its issue; otherwise it is held again, saying so. Any
+/// other document is refused (`lhdn-not-rejected`).
 #[utoipa::path(
     post,
     path = "/lhdn/documents/{id}/resubmit",
     tag = "lhdn",
-    params(("id" = Uuid, Path, description = "The invoice, or the note")),
+    params(("id" = String, Path, description = "The invoice's or the note's id, or a consolidated e-invoice's number")),
     responses(
-        (status = OK, description = "Queued for the submitter; the invoice's new version", body = CommandAccepted),
+        (status = OK, description = "Queued for the submitter; the new version of the invoice's stream, or of the month's consolidation stream", body = CommandAccepted),
         (status = NOT_FOUND, description = "No issued document with this id", body = Problem, content_type = "application/problem+json"),
         (status = UNPROCESSABLE_ENTITY, description = "`lhdn-not-rejected`, `invoice-cancelled`", body = Problem, content_type = "application/problem+json"),
     ),
@@ -272,14 +281,28 @@ async fn resubmit_lhdn_document(
     user: CurrentUser,
     meta: CommandMeta,
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<String>,
 ) -> Result<CommandAccepted> {
     let user = user.require(FINANCE_WRITE)?;
-    let document = lhdn_documents::find(state.db(), &id.to_string())
+    let document = lhdn_documents::find(state.db(), &id)
         .await
         .map_err(ApiError::internal)?
         .ok_or_else(|| ApiError::NotFound("document".into()))?;
-    // A consolidated e-invoice has no invoice; its id is no UUID, so it never gets here.
+    let ctx = meta.ctx(&user);
+    let options = meta.options_for(&document.document_id)?;
+    if document.kind == lhdn_documents::CONSOLIDATED_KIND {
+        let (Some(month), Ok(number)) = (&document.consolidation, document.number.parse()) else {
+            return Err(ApiError::internal(anyhow::anyhow!(
+                "a consolidated e-invoice's row names no month"
+            )));
+        };
+        let command = ConsolidationCommand::RequestResubmission { number };
+        let outcome = state
+            .commands::<Consolidation>()
+            .execute(month, &command, &ctx, &options)
+            .await?;
+        return Ok(CommandAccepted::ok(month, &outcome));
+    }
     let invoice_id = document
         .invoice_id
         .clone()
@@ -294,12 +317,7 @@ async fn resubmit_lhdn_document(
         InvoiceCommand::RequestEInvoiceResubmission(RequestEInvoiceResubmission { note_id });
     let outcome = state
         .commands::<Invoice>()
-        .execute(
-            &invoice_id,
-            &command,
-            &meta.ctx(&user),
-            &meta.options_for(&document.document_id)?,
-        )
+        .execute(&invoice_id, &command, &ctx, &options)
         .await?;
     Ok(CommandAccepted::ok(&invoice_id, &outcome))
 }
