@@ -5,8 +5,8 @@
 //! `cargo bench -p niaga-projections --bench read_side` (env: BENCH_EVENTS=1000000,
 //! BENCH_BACKENDS=postgres,sqlite, BENCH_ROUNDS=3, BENCH_PROFILE=1, BENCH_AUDIT=1,
 //! BENCH_KEEP=0, BENCH_FEED=1 (0 skips the feed passes), BENCH_ONLY=<projection,…> (rebuild
-//! only these); BENCH_DATABASE=<url> measures a database an earlier run kept instead of
-//! generating one).
+//! only these; `none` rebuilds nothing); BENCH_DATABASE=<url> measures a database an earlier
+//! run kept instead of generating one).
 //!
 //! The history is what real commands write: every event is decided by its aggregate's
 //! `decide` on the state folded so far, encoded as the command handler encodes it, and
@@ -60,7 +60,8 @@ use niaga_store::{
     StreamRef, Tip, on_reader, on_writer,
     testing::{fresh_durable_database_url, postgres_server},
 };
-use sqlx::{Connection, PgConnection, Row};
+use sqlx::{Connection, PgConnection, Postgres, Row, postgres::PgRow};
+use tokio_postgres::types::FromSql;
 use uuid::Uuid;
 
 /// Feed page sizes measured; 500 is what the runner and a rebuild read per batch.
@@ -625,17 +626,31 @@ async fn generate(db: &Database, target: u64, workers: usize) -> Generated {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Reader {
-    /// `SELECT … WHERE position > $1 ORDER BY position LIMIT $2`, every column decoded, the
-    /// JSON left as text: the database and the driver alone.
+    /// `SELECT … WHERE position > $1 ORDER BY position LIMIT $2`, every column decoded by
+    /// name, the JSON left as text: the database and the driver alone, the rate every other
+    /// reader is compared with.
     RawText,
-    /// The same, with payload and metadata parsed into `serde_json::Value`, as a reader that
-    /// uses the events must: the raw rate the store is compared with.
+    /// The same, columns read by index: what sqlx's lookup of a column by name costs.
+    RawTextByIndex,
+    /// The same statement through tokio-postgres, prepared once on its own connection and
+    /// reused for every page, results in binary: sqlx's row handling against another driver's.
+    TokioPostgres,
+    /// The same as `RawText`, with payload and metadata parsed into `serde_json::Value`, as a
+    /// reader that uses the events must.
     RawJson,
     ReadAll,
     ReadFeed,
 }
 
-const READERS: [Reader; 4] = [
+const PG_READERS: &[Reader] = &[
+    Reader::RawText,
+    Reader::RawTextByIndex,
+    Reader::TokioPostgres,
+    Reader::RawJson,
+    Reader::ReadAll,
+    Reader::ReadFeed,
+];
+const SQLITE_READERS: &[Reader] = &[
     Reader::RawText,
     Reader::RawJson,
     Reader::ReadAll,
@@ -645,6 +660,8 @@ const READERS: [Reader; 4] = [
 fn reader_label(reader: Reader) -> &'static str {
     match reader {
         Reader::RawText => "raw SELECT, JSON as text",
+        Reader::RawTextByIndex => "raw SELECT, JSON as text, columns by index",
+        Reader::TokioPostgres => "tokio-postgres, prepared, binary, JSON as text",
         Reader::RawJson => "raw SELECT, JSON decoded",
         Reader::ReadAll => "`read_all`",
         Reader::ReadFeed => "`read_feed` (no type filter)",
@@ -680,8 +697,75 @@ struct RawRow<J, I, T> {
     hash: String,
 }
 
+/// The raw text columns in `RAW_PG_TEXT`'s order, each read by index with `$get(row, index)`.
+macro_rules! by_index {
+    ($rows:expr, $after:expr, $get:ident) => {{
+        let decoded: Vec<RawRow<String, Uuid, DateTime<Utc>>> = $rows
+            .iter()
+            .map(|row| RawRow {
+                position: $get(row, 0),
+                transaction: $get(row, 1),
+                event_id: $get(row, 2),
+                stream_type: $get(row, 3),
+                stream_id: $get(row, 4),
+                version: $get(row, 5),
+                event_type: $get(row, 6),
+                schema_version: $get(row, 7),
+                payload: $get(row, 8),
+                metadata: $get(row, 9),
+                recorded_at: $get(row, 10),
+                hash: $get(row, 11),
+            })
+            .collect();
+        (decoded.len(), decoded.last().map_or($after, |r| r.position))
+    }};
+}
+
+fn sqlx_at<'r, T>(row: &'r PgRow, index: usize) -> T
+where
+    T: sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
+{
+    row.try_get(index).expect("a raw column")
+}
+
+fn tokio_at<'r, T: FromSql<'r>>(row: &'r tokio_postgres::Row, index: usize) -> T {
+    row.try_get(index).expect("a raw column")
+}
+
+/// A tokio-postgres connection to the bench database with `RAW_PG_TEXT` prepared on it.
+struct TokioPg {
+    client: tokio_postgres::Client,
+    page: tokio_postgres::Statement,
+}
+
+impl TokioPg {
+    async fn connect(url: &str) -> Self {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+            .await
+            .expect("tokio-postgres connects");
+        tokio::spawn(async move { connection.await.expect("the tokio-postgres connection") });
+        let page = client.prepare(RAW_PG_TEXT).await.expect("prepared");
+        Self { client, page }
+    }
+
+    async fn page(&self, after: i64, limit: i64) -> (usize, i64) {
+        let rows = self
+            .client
+            .query(&self.page, &[&after, &limit])
+            .await
+            .expect("raw page");
+        by_index!(rows, after, tokio_at)
+    }
+}
+
 /// One raw page: the rows after `after`, decoded; returns how many and the last position.
-async fn raw_page(db: &Database, reader: Reader, after: i64, limit: u32) -> (usize, i64) {
+async fn raw_page(
+    db: &Database,
+    tokio_pg: Option<&TokioPg>,
+    reader: Reader,
+    after: i64,
+    limit: u32,
+) -> (usize, i64) {
     let limit = i64::from(limit);
     macro_rules! decode {
         ($rows:expr, $row:ident => $json:expr, $transaction:expr, $event_id:expr, $at:expr) => {{
@@ -710,6 +794,19 @@ async fn raw_page(db: &Database, reader: Reader, after: i64, limit: u32) -> (usi
         }};
     }
     match (db, reader) {
+        (Database::Postgres(_), Reader::TokioPostgres) => {
+            let tokio_pg = tokio_pg.expect("a tokio-postgres connection on PostgreSQL");
+            tokio_pg.page(after, limit).await
+        }
+        (Database::Postgres(pool), Reader::RawTextByIndex) => {
+            let rows = sqlx::query(RAW_PG_TEXT)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+                .expect("raw page");
+            by_index!(rows, after, sqlx_at)
+        }
         (Database::Postgres(pool), Reader::RawText) => {
             let rows = sqlx::query(RAW_PG_TEXT)
                 .bind(after)
@@ -763,14 +860,20 @@ async fn raw_page(db: &Database, reader: Reader, after: i64, limit: u32) -> (usi
 }
 
 /// Reads the whole feed with `reader` in pages of `page`; returns the events read per second.
-async fn feed_pass(db: &Database, store: &dyn EventStore, reader: Reader, page: u32) -> (u64, f64) {
+async fn feed_pass(
+    db: &Database,
+    tokio_pg: Option<&TokioPg>,
+    store: &dyn EventStore,
+    reader: Reader,
+    page: u32,
+) -> (u64, f64) {
     let started = Instant::now();
     let mut read = 0u64;
     match reader {
-        Reader::RawText | Reader::RawJson => {
+        Reader::RawText | Reader::RawTextByIndex | Reader::TokioPostgres | Reader::RawJson => {
             let mut after = 0;
             loop {
-                let (n, last) = raw_page(db, reader, after, page).await;
+                let (n, last) = raw_page(db, tokio_pg, reader, after, page).await;
                 if n == 0 {
                     break;
                 }
@@ -815,34 +918,44 @@ fn median(values: &mut [f64]) -> f64 {
     }
 }
 
+/// One figure per round, in the order of the rounds: `a / b / c`.
+fn per_round(values: &[f64], show: fn(f64) -> String) -> String {
+    let shown: Vec<String> = values.iter().map(|&v| show(v)).collect();
+    shown.join(" / ")
+}
+
 /// Runs every reader at every page size, rotating, `rounds` times; prints the table.
 /// Returns the median rate of `read_all` at 500 a page: what a rebuild reads at.
-async fn feed_pages(db: &Database, rounds: u64, total: u64, target: f64) -> f64 {
+async fn feed_pages(db: &Database, url: &str, rounds: u64, total: u64, target: f64) -> f64 {
     let store = db.event_store();
+    let (readers, tokio_pg) = match db {
+        Database::Postgres(_) => (PG_READERS, Some(TokioPg::connect(url).await)),
+        Database::Sqlite { .. } => (SQLITE_READERS, None),
+    };
     let mut rates: BTreeMap<(u32, Reader), Vec<f64>> = BTreeMap::new();
+    let mut loads = Vec::new();
     for _ in 0..rounds {
         for page in PAGES {
-            for reader in READERS {
-                let (read, rate) = feed_pass(db, store.as_ref(), reader, page).await;
+            for &reader in readers {
+                let (read, rate) =
+                    feed_pass(db, tokio_pg.as_ref(), store.as_ref(), reader, page).await;
                 assert_eq!(read, total, "{reader:?} at {page} did not read every event");
                 rates.entry((page, reader)).or_default().push(rate);
             }
         }
+        loads.push(load_average());
     }
-    println!("\n#### Feed pages: the whole feed, median of {rounds} rounds\n");
-    println!("| reader | page | events/s | raw events/s (JSON decoded) | ratio to raw | target |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("\n#### Feed pages: the whole feed, {rounds} rounds\n");
+    println!(
+        "| reader | page | events/s (median) | events/s per round | ratio to raw text \
+         (median) | ratio per round | target |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for page in PAGES {
-        let raw = &rates[&(page, Reader::RawJson)];
-        for reader in READERS {
-            if reader == Reader::RawJson {
-                continue;
-            }
-            let mut ratios: Vec<f64> = rates[&(page, reader)]
-                .iter()
-                .zip(raw)
-                .map(|(ours, raw)| ours / raw)
-                .collect();
+        let raw = &rates[&(page, Reader::RawText)];
+        for &reader in readers {
+            let ours = &rates[&(page, reader)];
+            let ratios: Vec<f64> = ours.iter().zip(raw).map(|(ours, raw)| ours / raw).collect();
             let wanted = match reader {
                 Reader::ReadAll | Reader::ReadFeed if target > 0.0 => {
                     format!("≥ {}", thousands(target))
@@ -850,15 +963,18 @@ async fn feed_pages(db: &Database, rounds: u64, total: u64, target: f64) -> f64 
                 _ => String::new(),
             };
             println!(
-                "| {} | {page} | {} | {} | {:.2} | {wanted} |",
+                "| {} | {page} | {} | {} | {:.2} | {} | {wanted} |",
                 reader_label(reader),
-                thousands(median(&mut rates[&(page, reader)].clone())),
-                thousands(median(&mut raw.clone())),
-                median(&mut ratios),
+                thousands(median(&mut ours.clone())),
+                per_round(ours, thousands),
+                median(&mut ratios.clone()),
+                per_round(&ratios, |r| format!("{r:.2}")),
             );
         }
     }
-    println!("\n{}", load_average());
+    for (round, load) in loads.iter().enumerate() {
+        println!("\nAfter round {}: {load}", round + 1);
+    }
     median(&mut rates[&(500, Reader::ReadAll)].clone())
 }
 
@@ -1456,7 +1572,7 @@ async fn run_backend(backend: Backend, events: u64) {
         Backend::Sqlite => (0.0, 0.0),
     };
     let read_all_500 = if env("BENCH_FEED", 1) == 1 {
-        feed_pages(&db, rounds, events, feed_target).await
+        feed_pages(&db, &url, rounds, events, feed_target).await
     } else {
         0.0
     };
