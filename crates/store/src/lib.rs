@@ -69,10 +69,11 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
     /// events and a page short of it means the reader is at the end of what it may see now.
     /// Gap-safe like `read_all`.
     ///
-    /// Takes two statements: first the feed's visible end, then the page. In that order the
-    /// page's snapshot sees everything the first one did, so when the page comes back short
-    /// every event up to the visible end was either returned or filtered out, and the cursor
-    /// may move past the filtered ones.
+    /// The page and the feed's visible end must come from one snapshot, or the end from an
+    /// earlier one: then, when the page comes back short, every event up to the visible end
+    /// was either returned or filtered out, and the cursor may move past the filtered ones.
+    /// PostgreSQL reads both in one statement; where that statement returns no row, and on
+    /// SQLite, the end is read first and the page after it.
     async fn read_feed(
         &self,
         after: Cursor,

@@ -11,7 +11,7 @@ use crate::{
 };
 
 const APPEND: &str = include_str!("sql/append.sql");
-const READ_ALL: &str = include_str!("sql/read_all.sql");
+const READ_FEED: &str = include_str!("sql/read_feed.sql");
 const FEED_END: &str = include_str!("sql/feed_end.sql");
 const COLUMNS: &str = "position, transaction_id::text AS transaction_text, event_id, stream_type, \
     stream_id, version, event_type, schema_version, payload, metadata, recorded_at, hash";
@@ -158,20 +158,31 @@ impl PgEventStore {
         })
     }
 
-    /// The feed after `after`, all of it or what `filter` wants (`read_all.sql`).
-    async fn select(
+    /// The feed after `after`, all of it or what `filter` wants, each row with the feed's
+    /// visible end as the same statement saw it (`read_feed.sql`).
+    async fn page(
         &self,
         after: Cursor,
         limit: u32,
         filter: FeedFilter<'_>,
-    ) -> Result<Vec<RecordedEvent>, StoreError> {
-        sqlx::query(READ_ALL)
+    ) -> Result<Vec<PgRow>, StoreError> {
+        Ok(sqlx::query(READ_FEED)
             .bind(after.transaction.to_string())
             .bind(after.position)
             .bind(i64::from(limit))
             .bind(filter.event_types)
             .bind(filter.stream_types)
             .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn select(
+        &self,
+        after: Cursor,
+        limit: u32,
+        filter: FeedFilter<'_>,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        self.page(after, limit, filter)
             .await?
             .iter()
             .map(recorded)
@@ -197,6 +208,21 @@ impl PgEventStore {
 fn transaction_id(text: &str) -> Result<u64, StoreError> {
     text.parse()
         .map_err(|_| StoreError::Corrupt(format!("transaction id {text}")))
+}
+
+/// The feed's visible end a row of `read_feed.sql` carries: as its statement saw it.
+fn visible_end(row: &PgRow) -> Result<Option<Cursor>, StoreError> {
+    let transaction: Option<String> = row.try_get("end_transaction_text")?;
+    let position: Option<i64> = row.try_get("end_position")?;
+    transaction
+        .zip(position)
+        .map(|(transaction, position)| {
+            Ok(Cursor {
+                transaction: transaction_id(&transaction)?,
+                position,
+            })
+        })
+        .transpose()
 }
 
 fn recorded(row: &PgRow) -> Result<RecordedEvent, StoreError> {
@@ -289,9 +315,17 @@ impl EventStore for PgEventStore {
         limit: u32,
         filter: FeedFilter<'_>,
     ) -> Result<FeedPage, StoreError> {
-        // The end first: see the trait's documentation for why the order matters.
-        let end = self.feed_end().await?;
-        let events = self.select(after, limit, filter).await?;
+        let rows = self.page(after, limit, filter).await?;
+        let Some(first) = rows.first() else {
+            // An empty page carries no end: read it first, then the page again (see the
+            // trait's documentation for why the order matters). The idle case, so two
+            // statements are no cost.
+            let end = self.feed_end().await?;
+            let events = self.select(after, limit, filter).await?;
+            return Ok(FeedPage::new(after, limit, end, events));
+        };
+        let end = visible_end(first)?;
+        let events = rows.iter().map(recorded).collect::<Result<_, _>>()?;
         Ok(FeedPage::new(after, limit, end, events))
     }
 

@@ -396,10 +396,11 @@ async fn postgres_a_filtered_feed_waits_for_an_event_that_commits_late() {
 
 /// PostgreSQL only: the feed's statements as the planner runs them on a table of some size.
 /// A page must be a walk along `events_global_order` that stops at `LIMIT` (no sort of every
-/// row after the cursor), with or without a type filter; the visible end one backward probe.
+/// row after the cursor), with or without a type filter; the visible end, worked out with the
+/// page or alone, one backward probe.
 #[tokio::test]
 async fn postgres_the_feed_reads_along_the_global_order_index() {
-    const READ_ALL: &str = include_str!("../../src/postgres/sql/read_all.sql");
+    const READ_FEED: &str = include_str!("../../src/postgres/sql/read_feed.sql");
     const FEED_END: &str = include_str!("../../src/postgres/sql/feed_end.sql");
     let db = niaga_store::testing::fresh_database(niaga_store::Backend::Postgres)
         .await
@@ -426,7 +427,7 @@ async fn postgres_the_feed_reads_along_the_global_order_index() {
         (Some(types(&["Rare"])), None),
         (None, Some(tally)),
     ] {
-        let page: serde_json::Value = sqlx::query_scalar(&explain(READ_ALL))
+        let page: serde_json::Value = sqlx::query_scalar(&explain(READ_FEED))
             .bind("0")
             .bind(0_i64)
             .bind(100_i64)
@@ -438,6 +439,7 @@ async fn postgres_the_feed_reads_along_the_global_order_index() {
         let page = page.to_string();
         assert!(page.contains("events_global_order"), "{types:?}: {page}");
         assert!(!page.contains("\"Sort\""), "{types:?}: {page}");
+        assert!(page.contains("Backward"), "{types:?}: {page}");
     }
     let end: serde_json::Value = sqlx::query_scalar(&explain(FEED_END))
         .fetch_one(pool)

@@ -6,8 +6,22 @@
 -- $4 restricts the feed to some event types, $5 to some stream types (NULL: every one). They
 -- filter the same ordered scan, not a different order, so the cursor keeps its meaning and a
 -- filtered page is as gap-safe as the whole feed; LIMIT counts the rows that match.
+--
+-- Each row also carries the feed's visible end (feed_end.sql), worked out once, in the same
+-- snapshot as the page: when a page comes back short, every event up to that end was either
+-- returned or filtered out, and the cursor may move past the filtered ones
+-- (EventStore::read_feed). One statement instead of two: one round trip a page.
+WITH visible_end AS MATERIALIZED (
+    SELECT transaction_id::text AS transaction_text, position
+    FROM events
+    WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY events.transaction_id DESC, events.position DESC
+    LIMIT 1
+)
 SELECT position, transaction_id::text AS transaction_text, event_id, stream_type, stream_id,
-       version, event_type, schema_version, payload, metadata, recorded_at, hash
+       version, event_type, schema_version, payload, metadata, recorded_at, hash,
+       (SELECT transaction_text FROM visible_end) AS end_transaction_text,
+       (SELECT position FROM visible_end) AS end_position
 FROM events
 WHERE (transaction_id, position) > ($1::text::xid8, $2)
   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
