@@ -215,9 +215,9 @@ pub struct FeedPage {
 }
 
 impl FeedPage {
-    /// Puts a page together. `visible_end` must have been read *before* `events` (see
-    /// `EventStore::read_feed`): only then is every event up to it already in `events` or
-    /// of a type the filter passed over.
+    /// Puts a page together. `visible_end` must have been read in the same snapshot as
+    /// `events` or an earlier one (see `EventStore::read_feed`): only then is every event up
+    /// to it already in `events` or of a type the filter passed over.
     pub(crate) fn new(
         after: Cursor,
         limit: u32,

@@ -72,8 +72,8 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
     /// The page and the feed's visible end must come from one snapshot, or the end from an
     /// earlier one: then, when the page comes back short, every event up to the visible end
     /// was either returned or filtered out, and the cursor may move past the filtered ones.
-    /// PostgreSQL reads both in one statement; where that statement returns no row, and on
-    /// SQLite, the end is read first and the page after it.
+    /// PostgreSQL reads both in one statement; SQLite reads the end first and the page after
+    /// it.
     async fn read_feed(
         &self,
         after: Cursor,

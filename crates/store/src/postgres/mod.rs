@@ -12,7 +12,6 @@ use crate::{
 
 const APPEND: &str = include_str!("sql/append.sql");
 const READ_FEED: &str = include_str!("sql/read_feed.sql");
-const FEED_END: &str = include_str!("sql/feed_end.sql");
 const COLUMNS: &str = "position, transaction_id::text AS transaction_text, event_id, stream_type, \
     stream_id, version, event_type, schema_version, payload, metadata, recorded_at, hash";
 
@@ -158,49 +157,28 @@ impl PgEventStore {
         })
     }
 
-    /// The feed after `after`, all of it or what `filter` wants, each row with the feed's
-    /// visible end as the same statement saw it (`read_feed.sql`).
+    /// The feed after `after`, all of it or what `filter` wants, and the feed's visible end,
+    /// as one statement saw them (`read_feed.sql`).
     async fn page(
         &self,
         after: Cursor,
         limit: u32,
         filter: FeedFilter<'_>,
-    ) -> Result<Vec<PgRow>, StoreError> {
-        Ok(sqlx::query(READ_FEED)
+    ) -> Result<(Vec<RecordedEvent>, Option<Cursor>), StoreError> {
+        let rows = sqlx::query(READ_FEED)
             .bind(after.transaction.to_string())
             .bind(after.position)
             .bind(i64::from(limit))
             .bind(filter.event_types)
             .bind(filter.stream_types)
             .fetch_all(&self.pool)
-            .await?)
-    }
-
-    async fn select(
-        &self,
-        after: Cursor,
-        limit: u32,
-        filter: FeedFilter<'_>,
-    ) -> Result<Vec<RecordedEvent>, StoreError> {
-        self.page(after, limit, filter)
-            .await?
+            .await?;
+        let end = rows.first().map(visible_end).transpose()?.flatten();
+        let events = rows
             .iter()
-            .map(recorded)
-            .collect()
-    }
-
-    /// The cursor of the last event every reader can see (`feed_end.sql`); `None` when there
-    /// is none yet.
-    async fn feed_end(&self) -> Result<Option<Cursor>, StoreError> {
-        let row: Option<(String, i64)> =
-            sqlx::query_as(FEED_END).fetch_optional(&self.pool).await?;
-        row.map(|(transaction, position)| {
-            Ok(Cursor {
-                transaction: transaction_id(&transaction)?,
-                position,
-            })
-        })
-        .transpose()
+            .filter_map(|row| page_event(row).transpose())
+            .collect::<Result<_, _>>()?;
+        Ok((events, end))
     }
 }
 
@@ -210,7 +188,8 @@ fn transaction_id(text: &str) -> Result<u64, StoreError> {
         .map_err(|_| StoreError::Corrupt(format!("transaction id {text}")))
 }
 
-/// The feed's visible end a row of `read_feed.sql` carries: as its statement saw it.
+/// The feed's visible end a row of `read_feed.sql` carries (the greatest cursor below the
+/// oldest transaction still in flight): as its statement saw it.
 fn visible_end(row: &PgRow) -> Result<Option<Cursor>, StoreError> {
     let transaction: Option<String> = row.try_get("end_transaction_text")?;
     let position: Option<i64> = row.try_get("end_position")?;
@@ -223,6 +202,12 @@ fn visible_end(row: &PgRow) -> Result<Option<Cursor>, StoreError> {
             })
         })
         .transpose()
+}
+
+/// The event of a `read_feed.sql` row; `None` on the one row of an empty page.
+fn page_event(row: &PgRow) -> Result<Option<RecordedEvent>, StoreError> {
+    let position: Option<i64> = row.try_get("position")?;
+    position.map(|_| recorded(row)).transpose()
 }
 
 fn recorded(row: &PgRow) -> Result<RecordedEvent, StoreError> {
@@ -306,7 +291,7 @@ impl EventStore for PgEventStore {
     }
 
     async fn read_all(&self, after: Cursor, limit: u32) -> Result<Vec<RecordedEvent>, StoreError> {
-        self.select(after, limit, FeedFilter::ALL).await
+        Ok(self.page(after, limit, FeedFilter::ALL).await?.0)
     }
 
     async fn read_feed(
@@ -315,17 +300,7 @@ impl EventStore for PgEventStore {
         limit: u32,
         filter: FeedFilter<'_>,
     ) -> Result<FeedPage, StoreError> {
-        let rows = self.page(after, limit, filter).await?;
-        let Some(first) = rows.first() else {
-            // An empty page carries no end: read it first, then the page again (see the
-            // trait's documentation for why the order matters). The idle case, so two
-            // statements are no cost.
-            let end = self.feed_end().await?;
-            let events = self.select(after, limit, filter).await?;
-            return Ok(FeedPage::new(after, limit, end, events));
-        };
-        let end = visible_end(first)?;
-        let events = rows.iter().map(recorded).collect::<Result<_, _>>()?;
+        let (events, end) = self.page(after, limit, filter).await?;
         Ok(FeedPage::new(after, limit, end, events))
     }
 

@@ -140,7 +140,8 @@ pub(crate) struct LhdnDocumentView {
     /// `{portal}/{uuid}/share/{longId}`: what the document's QR code encodes, once valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     validation_link: Option<String>,
-    /// Why LHDN rejected it or found it invalid, or why the submitter held it back.
+    /// Why LHDN rejected it or found it invalid, or why the submitter held it back; kept
+    /// after a resubmission is asked for, until the next submission starts.
     problems: Vec<LhdnProblemView>,
 }
 
