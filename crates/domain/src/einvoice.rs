@@ -291,6 +291,27 @@ pub fn window_closed(issued_at: DateTime<Utc>, now: DateTime<Utc>) -> Option<Sub
     (now >= closed_at).then_some(SubmissionError::WindowClosed { closed_at })
 }
 
+/// Refuses a document LHDN has (a submission under way) or validated: nothing more may be
+/// started or held for it.
+fn not_with_lhdn(track: Option<Track<'_>>) -> Result<(), SubmissionError> {
+    let Some(track) = track else {
+        return Ok(());
+    };
+    match track.stage {
+        EInvoiceStage::Submitting { .. } | EInvoiceStage::Accepted { .. } => {
+            Err(SubmissionError::UnderWay {
+                attempt: track.attempts,
+            })
+        }
+        EInvoiceStage::Validated { document_uuid, .. } => Err(SubmissionError::AlreadyValidated {
+            document_uuid: document_uuid.clone(),
+        }),
+        EInvoiceStage::Rejected { .. }
+        | EInvoiceStage::ResubmissionRequested { .. }
+        | EInvoiceStage::Held { .. } => Ok(()),
+    }
+}
+
 /// A new submission of a document issued at `issued_at`: not while one is under way, not
 /// once valid, not after LHDN's 72 hours.
 pub fn start(
@@ -299,23 +320,7 @@ pub fn start(
     c: &StartSubmission,
     now: DateTime<Utc>,
 ) -> Result<Started, SubmissionError> {
-    if let Some(track) = track {
-        match track.stage {
-            EInvoiceStage::Submitting { .. } | EInvoiceStage::Accepted { .. } => {
-                return Err(SubmissionError::UnderWay {
-                    attempt: track.attempts,
-                });
-            }
-            EInvoiceStage::Validated { document_uuid, .. } => {
-                return Err(SubmissionError::AlreadyValidated {
-                    document_uuid: document_uuid.clone(),
-                });
-            }
-            EInvoiceStage::Rejected { .. }
-            | EInvoiceStage::ResubmissionRequested { .. }
-            | EInvoiceStage::Held { .. } => {}
-        }
-    }
+    not_with_lhdn(track)?;
     if let Some(refusal) = window_closed(issued_at, now) {
         return Err(refusal);
     }
@@ -440,26 +445,14 @@ pub fn hold(
     c: &HoldSubmission,
     now: DateTime<Utc>,
 ) -> Result<Option<Held>, SubmissionError> {
-    match track.map(|t| t.stage) {
-        Some(EInvoiceStage::Submitting { .. } | EInvoiceStage::Accepted { .. }) => {
-            Err(SubmissionError::UnderWay {
-                attempt: track.map_or(0, |t| t.attempts),
-            })
-        }
-        Some(EInvoiceStage::Validated { document_uuid, .. }) => {
-            Err(SubmissionError::AlreadyValidated {
-                document_uuid: document_uuid.clone(),
-            })
-        }
-        Some(EInvoiceStage::Held { .. }) => Ok(None),
-        None
-        | Some(EInvoiceStage::Rejected { .. } | EInvoiceStage::ResubmissionRequested { .. }) => {
-            Ok(Some(Held {
-                problems: c.problems.clone(),
-                held_at: now,
-            }))
-        }
+    not_with_lhdn(track)?;
+    if matches!(track.map(|t| t.stage), Some(EInvoiceStage::Held { .. })) {
+        return Ok(None);
     }
+    Ok(Some(Held {
+        problems: c.problems.clone(),
+        held_at: now,
+    }))
 }
 
 /// Whether a resubmission may be asked for: only of a document rejected by LHDN or held back

@@ -18,9 +18,9 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::{Submitter, SubmitterError, store_error};
 
-/// A document the submitter works on.
+/// A document the submitter works on, and the stream its steps are recorded on.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum DocumentRef {
+pub enum DocumentRef {
     /// The invoice (`note_id` `None`) or one of its notes, on the invoice's stream.
     Invoice {
         invoice_id: String,
@@ -35,7 +35,7 @@ pub(crate) enum DocumentRef {
 
 impl DocumentRef {
     /// The document of a row; `None` for a row that names none (a corrupt row).
-    pub(crate) fn of(row: &LhdnDocument) -> Option<Self> {
+    pub fn of(row: &LhdnDocument) -> Option<Self> {
         if row.kind == CONSOLIDATED_KIND {
             return Some(Self::Consolidated {
                 month: row.consolidation.clone()?,

@@ -49,6 +49,7 @@ use uuid::Uuid;
 
 pub use batch::{Limits, envelope_bytes, pack};
 pub use cancel::CancelError;
+pub use document::DocumentRef;
 pub use error::SubmitterError;
 
 /// The lease's name: one submitter at a time across instances.

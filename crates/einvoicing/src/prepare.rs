@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use niaga_domain::consolidation::ConsolidatedNumber;
 use niaga_domain::customer::Customer;
+use niaga_domain::einvoice::{SubmissionError, window_closed};
 use niaga_domain::ids::NoteId;
 use niaga_domain::invoice::{Invoice, InvoiceRecord};
 use niaga_lhdn::client::SignedDocument;
@@ -15,8 +16,8 @@ use niaga_projections::lhdn_documents::LhdnDocument;
 use crate::document::DocumentRef;
 use crate::{Submitter, SubmitterError, store_error};
 
-/// Why a document cannot be prepared: the submitter holds it back with this reason, for
-/// someone to fix and ask for it again.
+/// Why a document cannot be sent: the submitter holds it back with this reason, for someone
+/// to fix and ask for it again.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum NotReady {
     #[error("its invoice {0} is not in the event store")]
@@ -31,6 +32,11 @@ pub(crate) enum NotReady {
     Map(#[from] map::MapError),
     #[error("it cannot be signed: {0}")]
     Sign(#[from] niaga_lhdn::sign::SignError),
+    #[error("it is {size} bytes signed, over LHDN's limit of {limit} bytes a document")]
+    TooLarge { size: usize, limit: usize },
+    /// LHDN's 72 hours since its issue are over.
+    #[error(transparent)]
+    TooLate(SubmissionError),
 }
 
 /// A document of the work list, prepared.
@@ -116,10 +122,12 @@ impl Submitter {
         )
     }
 
+    /// The document mapped and signed, unless it cannot be sent at `now` (and why).
     pub(crate) async fn prepare(
         &self,
         document: DocumentRef,
         row: &LhdnDocument,
+        now: DateTime<Utc>,
     ) -> Result<Result<Prepared, NotReady>, SubmitterError> {
         let mapped = match &document {
             DocumentRef::Invoice {
@@ -134,10 +142,19 @@ impl Submitter {
             Ok(mapped) => mapped,
             Err(reason) => return Ok(Err(reason)),
         };
+        // Checked before signing: LHDN would refuse it whatever the bytes.
+        if let Some(refusal) = window_closed(issued_at, now) {
+            return Ok(Err(NotReady::TooLate(refusal)));
+        }
         let bytes = match self.signer.sign_document(&ubl) {
             Ok(bytes) => bytes,
             Err(error) => return Ok(Err(error.into())),
         };
+        let limit = self.settings.limits.document_bytes;
+        if bytes.len() > limit {
+            let size = bytes.len();
+            return Ok(Err(NotReady::TooLarge { size, limit }));
+        }
         Ok(Ok(Prepared {
             document,
             issued_at,

@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 use niaga_documents::NewDocument;
 use niaga_domain::business_day;
 use niaga_domain::einvoice::{
-    HoldSubmission, LhdnProblem, RecordAcceptance, RecordRejection, StartSubmission,
-    SubmissionStep, window_closed,
+    HoldSubmission, LhdnProblem, RecordAcceptance, RecordRejection, StartSubmission, SubmissionStep,
 };
 use niaga_lhdn::client::{ClientError, LhdnError, SignedDocument, SubmissionAnswer};
 use niaga_projections::lhdn_documents;
@@ -46,7 +45,7 @@ impl Submitter {
                 count(report, "unreadable");
                 continue;
             };
-            let prepared = match self.prepare(document.clone(), &row).await? {
+            let prepared = match self.prepare(document.clone(), &row, now).await? {
                 Ok(prepared) => prepared,
                 Err(reason) => {
                     self.hold(&document, &row.number, reason.to_string(), now, report)
@@ -54,20 +53,6 @@ impl Submitter {
                     continue;
                 }
             };
-            let size = prepared.signed.bytes.len();
-            let limit = self.settings.limits.document_bytes;
-            if size > limit {
-                let why = format!(
-                    "it is {size} bytes signed, over LHDN's limit of {limit} bytes a document"
-                );
-                self.hold(&document, &row.number, why, now, report).await?;
-                continue;
-            }
-            if let Some(refusal) = window_closed(prepared.issued_at, now) {
-                self.hold(&document, &row.number, refusal.to_string(), now, report)
-                    .await?;
-                continue;
-            }
             let issued_on = business_day(prepared.issued_at);
             let stored = self
                 .documents

@@ -767,6 +767,17 @@ async fn raw_page(
     limit: u32,
 ) -> (usize, i64) {
     let limit = i64::from(limit);
+    // The same page by the same statement, on either database's pool.
+    macro_rules! fetch {
+        ($pool:expr, $sql:expr) => {
+            sqlx::query($sql)
+                .bind(after)
+                .bind(limit)
+                .fetch_all($pool)
+                .await
+                .expect("raw page")
+        };
+    }
     macro_rules! decode {
         ($rows:expr, $row:ident => $json:expr, $transaction:expr, $event_id:expr, $at:expr) => {{
             let rows = $rows;
@@ -799,57 +810,32 @@ async fn raw_page(
             tokio_pg.page(after, limit).await
         }
         (Database::Postgres(pool), Reader::RawTextByIndex) => {
-            let rows = sqlx::query(RAW_PG_TEXT)
-                .bind(after)
-                .bind(limit)
-                .fetch_all(pool)
-                .await
-                .expect("raw page");
+            let rows = fetch!(pool, RAW_PG_TEXT);
             by_index!(rows, after, sqlx_at)
         }
         (Database::Postgres(pool), Reader::RawText) => {
-            let rows = sqlx::query(RAW_PG_TEXT)
-                .bind(after)
-                .bind(limit)
-                .fetch_all(pool)
-                .await
-                .expect("raw page");
+            let rows = fetch!(pool, RAW_PG_TEXT);
             decode!(rows, row => |c: &str| row.try_get::<String, _>(c).expect("json text"),
                 row.try_get("transaction_text").expect("transaction"),
                 row.try_get::<Uuid, _>("event_id").expect("event_id"),
                 row.try_get::<DateTime<Utc>, _>("recorded_at").expect("recorded_at"))
         }
         (Database::Postgres(pool), _) => {
-            let rows = sqlx::query(RAW_PG_JSON)
-                .bind(after)
-                .bind(limit)
-                .fetch_all(pool)
-                .await
-                .expect("raw page");
+            let rows = fetch!(pool, RAW_PG_JSON);
             decode!(rows, row => |c: &str| row.try_get::<serde_json::Value, _>(c).expect("json"),
                 row.try_get("transaction_text").expect("transaction"),
                 row.try_get::<Uuid, _>("event_id").expect("event_id"),
                 row.try_get::<DateTime<Utc>, _>("recorded_at").expect("recorded_at"))
         }
         (Database::Sqlite { reader: pool, .. }, Reader::RawText) => {
-            let rows = sqlx::query(RAW_SQLITE)
-                .bind(after)
-                .bind(limit)
-                .fetch_all(pool)
-                .await
-                .expect("raw page");
+            let rows = fetch!(pool, RAW_SQLITE);
             decode!(rows, row => |c: &str| row.try_get::<String, _>(c).expect("json text"),
                 String::new(),
                 row.try_get::<String, _>("event_id").expect("event_id"),
                 row.try_get::<String, _>("recorded_at").expect("recorded_at"))
         }
         (Database::Sqlite { reader: pool, .. }, _) => {
-            let rows = sqlx::query(RAW_SQLITE)
-                .bind(after)
-                .bind(limit)
-                .fetch_all(pool)
-                .await
-                .expect("raw page");
+            let rows = fetch!(pool, RAW_SQLITE);
             decode!(rows, row => |c: &str| serde_json::from_str::<serde_json::Value>(
                     &row.try_get::<String, _>(c).expect("json text")).expect("json"),
                 String::new(),

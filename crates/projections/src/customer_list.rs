@@ -86,58 +86,6 @@ impl CustomerSummary {
     }
 }
 
-/// Folds one event of a customer into its row (`None` before its registration); whether it
-/// changed.
-fn fold(
-    row: &mut Option<CustomerSummary>,
-    event: &RecordedEvent,
-    decoded: CustomerEvent,
-) -> Result<bool, ProjectionError> {
-    match (decoded, row) {
-        (CustomerEvent::CustomerRegistered(e), row @ None) => {
-            let mut registered = CustomerSummary {
-                customer_id: event.stream.stream_id.clone(),
-                name: String::new(),
-                name_key: String::new(),
-                kind: String::new(),
-                tin: String::new(),
-                email: String::new(),
-                phone: String::new(),
-                city: String::new(),
-                state: String::new(),
-                open_opportunities: 0,
-                last_interaction_at: None,
-                registered_at: time_text(event.recorded_at),
-            };
-            registered.set_details(e.kind, &e.details);
-            *row = Some(registered);
-        }
-        (CustomerEvent::CustomerDetailsAmended(e), Some(row)) => {
-            row.set_details(e.kind, &e.details)
-        }
-        (CustomerEvent::InteractionRecorded(e), Some(row)) => {
-            // Interactions may be recorded after the fact: keep the latest by when it
-            // happened, not by when it was typed in.
-            let at = time_text(e.occurred_at);
-            if row
-                .last_interaction_at
-                .as_ref()
-                .is_some_and(|last| *last >= at)
-            {
-                return Ok(false);
-            }
-            row.last_interaction_at = Some(at);
-        }
-        (CustomerEvent::OpportunityOpened(_), Some(row)) => row.open_opportunities += 1,
-        (CustomerEvent::OpportunityWon(_) | CustomerEvent::OpportunityLost(_), Some(row)) => {
-            row.open_opportunities -= 1;
-        }
-        // Registered once; every other event follows the registration in its stream.
-        _ => return Ok(false),
-    }
-    Ok(true)
-}
-
 #[async_trait]
 impl Projection for CustomerList {
     fn name(&self) -> &'static str {
@@ -181,12 +129,56 @@ impl RowPerStream for CustomerList {
         &row.customer_id
     }
 
+    /// Folds one event of a customer into its row (`None` before its registration); whether it
+    /// changed.
     fn fold(
         row: &mut Option<CustomerSummary>,
         event: &RecordedEvent,
         decoded: CustomerEvent,
     ) -> Result<bool, ProjectionError> {
-        fold(row, event, decoded)
+        match (decoded, row) {
+            (CustomerEvent::CustomerRegistered(e), row @ None) => {
+                let mut registered = CustomerSummary {
+                    customer_id: event.stream.stream_id.clone(),
+                    name: String::new(),
+                    name_key: String::new(),
+                    kind: String::new(),
+                    tin: String::new(),
+                    email: String::new(),
+                    phone: String::new(),
+                    city: String::new(),
+                    state: String::new(),
+                    open_opportunities: 0,
+                    last_interaction_at: None,
+                    registered_at: time_text(event.recorded_at),
+                };
+                registered.set_details(e.kind, &e.details);
+                *row = Some(registered);
+            }
+            (CustomerEvent::CustomerDetailsAmended(e), Some(row)) => {
+                row.set_details(e.kind, &e.details)
+            }
+            (CustomerEvent::InteractionRecorded(e), Some(row)) => {
+                // Interactions may be recorded after the fact: keep the latest by when it
+                // happened, not by when it was typed in.
+                let at = time_text(e.occurred_at);
+                if row
+                    .last_interaction_at
+                    .as_ref()
+                    .is_some_and(|last| *last >= at)
+                {
+                    return Ok(false);
+                }
+                row.last_interaction_at = Some(at);
+            }
+            (CustomerEvent::OpportunityOpened(_), Some(row)) => row.open_opportunities += 1,
+            (CustomerEvent::OpportunityWon(_) | CustomerEvent::OpportunityLost(_), Some(row)) => {
+                row.open_opportunities -= 1;
+            }
+            // Registered once; every other event follows the registration in its stream.
+            _ => return Ok(false),
+        }
+        Ok(true)
     }
 }
 

@@ -130,75 +130,6 @@ impl Cells for InvoiceSummary {
     }
 }
 
-/// Folds one event of an invoice into its row (`None` before the draft); whether it changed.
-fn fold(
-    row: &mut Option<InvoiceSummary>,
-    event: &RecordedEvent,
-    decoded: InvoiceEvent,
-) -> Result<bool, ProjectionError> {
-    if let InvoiceEvent::InvoiceDrafted(e) = &decoded {
-        let mut drafted = InvoiceSummary {
-            invoice_id: event.stream.stream_id.clone(),
-            customer_id: e.customer_id.to_string(),
-            number: None,
-            status: String::new(),
-            currency: e.currency.to_string(),
-            total_sen: sen(e.totals.payable())?,
-            charged_sen: 0,
-            settled_sen: 0,
-            credit_notes: 0,
-            issued_on: None,
-            due_on: None,
-            quotation_id: e.source.as_ref().map(|s| s.quotation_id.to_string()),
-            drafted_at: time_text(event.recorded_at),
-            drafted_position: event.position,
-        };
-        drafted.restate(false, false)?;
-        *row = Some(drafted);
-        return Ok(true);
-    }
-    // Every other event follows the draft in its stream, so its row exists.
-    let Some(row) = row else {
-        return Ok(false);
-    };
-    let (mut voided, mut cancelled) = (false, false);
-    match decoded {
-        InvoiceEvent::InvoiceDrafted(_)
-        | InvoiceEvent::InvoiceValidatedByLhdn(_)
-        | InvoiceEvent::InvoicePdfIssued(_)
-        | InvoiceEvent::EInvoiceSubmissionStarted(_)
-        | InvoiceEvent::EInvoiceAccepted(_)
-        | InvoiceEvent::EInvoiceRejected(_)
-        | InvoiceEvent::NoteValidatedByLhdn(_)
-        | InvoiceEvent::EInvoiceResubmissionRequested(_)
-        | InvoiceEvent::EInvoiceHeld(_)
-        | InvoiceEvent::IndividualEInvoiceRequested(_)
-        | InvoiceEvent::InvoiceConsolidated(_) => return Ok(false),
-        InvoiceEvent::InvoiceDraftAmended(e) => row.total_sen = sen(e.totals.payable())?,
-        InvoiceEvent::InvoiceIssued(e) => {
-            row.number = Some(e.number.to_string());
-            row.total_sen = sen(e.totals.payable())?;
-            row.charged_sen = row.total_sen;
-            row.issued_on = Some(e.issued_on.to_string());
-            row.due_on = Some(e.due_on.to_string());
-        }
-        InvoiceEvent::PaymentRecorded(e) => row.settled_sen += sen(e.amount)?,
-        InvoiceEvent::CreditNoteIssued(e) => {
-            row.charged_sen -= sen(e.totals.payable())?;
-            row.credit_notes += 1;
-        }
-        InvoiceEvent::DebitNoteIssued(e) => row.charged_sen += sen(e.totals.payable())?,
-        InvoiceEvent::RefundNoteIssued(e) => row.settled_sen -= sen(e.totals.payable())?,
-        InvoiceEvent::InvoiceVoided(_) => voided = true,
-        InvoiceEvent::InvoiceCancelled(_) => cancelled = true,
-    }
-    // Voided and cancelled are final: once stored, they stay.
-    voided |= row.status == status_text(InvoiceStatus::Voided);
-    cancelled |= row.status == status_text(InvoiceStatus::Cancelled);
-    row.restate(voided, cancelled)?;
-    Ok(true)
-}
-
 #[async_trait]
 impl Projection for InvoiceList {
     fn name(&self) -> &'static str {
@@ -242,12 +173,73 @@ impl RowPerStream for InvoiceList {
         &row.invoice_id
     }
 
+    /// Folds one event of an invoice into its row (`None` before the draft); whether it changed.
     fn fold(
         row: &mut Option<InvoiceSummary>,
         event: &RecordedEvent,
         decoded: InvoiceEvent,
     ) -> Result<bool, ProjectionError> {
-        fold(row, event, decoded)
+        if let InvoiceEvent::InvoiceDrafted(e) = &decoded {
+            let mut drafted = InvoiceSummary {
+                invoice_id: event.stream.stream_id.clone(),
+                customer_id: e.customer_id.to_string(),
+                number: None,
+                status: String::new(),
+                currency: e.currency.to_string(),
+                total_sen: sen(e.totals.payable())?,
+                charged_sen: 0,
+                settled_sen: 0,
+                credit_notes: 0,
+                issued_on: None,
+                due_on: None,
+                quotation_id: e.source.as_ref().map(|s| s.quotation_id.to_string()),
+                drafted_at: time_text(event.recorded_at),
+                drafted_position: event.position,
+            };
+            drafted.restate(false, false)?;
+            *row = Some(drafted);
+            return Ok(true);
+        }
+        // Every other event follows the draft in its stream, so its row exists.
+        let Some(row) = row else {
+            return Ok(false);
+        };
+        let (mut voided, mut cancelled) = (false, false);
+        match decoded {
+            InvoiceEvent::InvoiceDrafted(_)
+            | InvoiceEvent::InvoiceValidatedByLhdn(_)
+            | InvoiceEvent::InvoicePdfIssued(_)
+            | InvoiceEvent::EInvoiceSubmissionStarted(_)
+            | InvoiceEvent::EInvoiceAccepted(_)
+            | InvoiceEvent::EInvoiceRejected(_)
+            | InvoiceEvent::NoteValidatedByLhdn(_)
+            | InvoiceEvent::EInvoiceResubmissionRequested(_)
+            | InvoiceEvent::EInvoiceHeld(_)
+            | InvoiceEvent::IndividualEInvoiceRequested(_)
+            | InvoiceEvent::InvoiceConsolidated(_) => return Ok(false),
+            InvoiceEvent::InvoiceDraftAmended(e) => row.total_sen = sen(e.totals.payable())?,
+            InvoiceEvent::InvoiceIssued(e) => {
+                row.number = Some(e.number.to_string());
+                row.total_sen = sen(e.totals.payable())?;
+                row.charged_sen = row.total_sen;
+                row.issued_on = Some(e.issued_on.to_string());
+                row.due_on = Some(e.due_on.to_string());
+            }
+            InvoiceEvent::PaymentRecorded(e) => row.settled_sen += sen(e.amount)?,
+            InvoiceEvent::CreditNoteIssued(e) => {
+                row.charged_sen -= sen(e.totals.payable())?;
+                row.credit_notes += 1;
+            }
+            InvoiceEvent::DebitNoteIssued(e) => row.charged_sen += sen(e.totals.payable())?,
+            InvoiceEvent::RefundNoteIssued(e) => row.settled_sen -= sen(e.totals.payable())?,
+            InvoiceEvent::InvoiceVoided(_) => voided = true,
+            InvoiceEvent::InvoiceCancelled(_) => cancelled = true,
+        }
+        // Voided and cancelled are final: once stored, they stay.
+        voided |= row.status == status_text(InvoiceStatus::Voided);
+        cancelled |= row.status == status_text(InvoiceStatus::Cancelled);
+        row.restate(voided, cancelled)?;
+        Ok(true)
     }
 }
 

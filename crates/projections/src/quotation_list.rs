@@ -112,84 +112,6 @@ impl Row {
     }
 }
 
-/// Folds one event of a quotation into its row (`None` before its draft); whether it
-/// changed.
-fn fold(
-    row: &mut Option<Row>,
-    event: &RecordedEvent,
-    decoded: QuotationEvent,
-) -> Result<bool, ProjectionError> {
-    let at = time_text(event.recorded_at);
-    let position = event.position;
-    let row = match (decoded, row) {
-        (QuotationEvent::QuotationDrafted(e), row @ None) => {
-            *row = Some(Row {
-                quotation_id: event.stream.stream_id.clone(),
-                number: e.number.as_str().to_owned(),
-                customer_id: e.customer_id.to_string(),
-                status: status_text(QuotationStatus::Draft).to_owned(),
-                current_revision: i64::from(e.revision.get()),
-                currency: e.currency.to_string(),
-                payable_sen: payable(&e.totals)?,
-                sent_on: None,
-                valid_until: None,
-                accepted_revision: None,
-                invoice_id: None,
-                drafted_at: at.clone(),
-                drafted_position: position,
-                updated_at: at,
-                updated_position: position,
-            });
-            return Ok(true);
-        }
-        (QuotationEvent::QuotationLinesAmended(e), Some(row)) => {
-            row.payable_sen = payable(&e.totals)?;
-            row
-        }
-        (QuotationEvent::QuotationSent(e), Some(row)) => {
-            row.set_status(QuotationStatus::Sent);
-            row.payable_sen = payable(&e.totals)?;
-            row.sent_on = Some(day_text(e.sent_on));
-            row.valid_until = Some(day_text(e.valid_until));
-            row
-        }
-        (QuotationEvent::QuotationRevised(e), Some(row)) => {
-            // The row shows the current revision: a new draft, not yet sent.
-            row.set_status(QuotationStatus::Draft);
-            row.current_revision = i64::from(e.revision.get());
-            row.payable_sen = payable(&e.totals)?;
-            row.sent_on = None;
-            row.valid_until = None;
-            row
-        }
-        (QuotationEvent::QuotationAccepted(e), Some(row)) => {
-            row.set_status(QuotationStatus::Accepted);
-            row.accepted_revision = Some(i64::from(e.revision.get()));
-            row
-        }
-        (QuotationEvent::QuotationConverted(e), Some(row)) => {
-            row.set_status(QuotationStatus::Converted);
-            row.invoice_id = Some(e.invoice_id.to_string());
-            row
-        }
-        (QuotationEvent::QuotationRejected(_), Some(row)) => {
-            row.set_status(QuotationStatus::Rejected);
-            row
-        }
-        (QuotationEvent::QuotationExpired(_), Some(row)) => {
-            row.set_status(QuotationStatus::Expired);
-            row
-        }
-        (QuotationEvent::QuotationValidityChanged(_), Some(row)) => row,
-        // The list shows no documents; the view reads them from the aggregate. Every other
-        // event follows the draft in its stream.
-        _ => return Ok(false),
-    };
-    row.updated_at = at;
-    row.updated_position = position;
-    Ok(true)
-}
-
 #[async_trait]
 impl Projection for QuotationList {
     fn name(&self) -> &'static str {
@@ -236,12 +158,82 @@ impl RowPerStream for QuotationList {
         &row.quotation_id
     }
 
+    /// Folds one event of a quotation into its row (`None` before its draft); whether it
+    /// changed.
     fn fold(
         row: &mut Option<Row>,
         event: &RecordedEvent,
         decoded: QuotationEvent,
     ) -> Result<bool, ProjectionError> {
-        fold(row, event, decoded)
+        let at = time_text(event.recorded_at);
+        let position = event.position;
+        let row = match (decoded, row) {
+            (QuotationEvent::QuotationDrafted(e), row @ None) => {
+                *row = Some(Row {
+                    quotation_id: event.stream.stream_id.clone(),
+                    number: e.number.as_str().to_owned(),
+                    customer_id: e.customer_id.to_string(),
+                    status: status_text(QuotationStatus::Draft).to_owned(),
+                    current_revision: i64::from(e.revision.get()),
+                    currency: e.currency.to_string(),
+                    payable_sen: payable(&e.totals)?,
+                    sent_on: None,
+                    valid_until: None,
+                    accepted_revision: None,
+                    invoice_id: None,
+                    drafted_at: at.clone(),
+                    drafted_position: position,
+                    updated_at: at,
+                    updated_position: position,
+                });
+                return Ok(true);
+            }
+            (QuotationEvent::QuotationLinesAmended(e), Some(row)) => {
+                row.payable_sen = payable(&e.totals)?;
+                row
+            }
+            (QuotationEvent::QuotationSent(e), Some(row)) => {
+                row.set_status(QuotationStatus::Sent);
+                row.payable_sen = payable(&e.totals)?;
+                row.sent_on = Some(day_text(e.sent_on));
+                row.valid_until = Some(day_text(e.valid_until));
+                row
+            }
+            (QuotationEvent::QuotationRevised(e), Some(row)) => {
+                // The row shows the current revision: a new draft, not yet sent.
+                row.set_status(QuotationStatus::Draft);
+                row.current_revision = i64::from(e.revision.get());
+                row.payable_sen = payable(&e.totals)?;
+                row.sent_on = None;
+                row.valid_until = None;
+                row
+            }
+            (QuotationEvent::QuotationAccepted(e), Some(row)) => {
+                row.set_status(QuotationStatus::Accepted);
+                row.accepted_revision = Some(i64::from(e.revision.get()));
+                row
+            }
+            (QuotationEvent::QuotationConverted(e), Some(row)) => {
+                row.set_status(QuotationStatus::Converted);
+                row.invoice_id = Some(e.invoice_id.to_string());
+                row
+            }
+            (QuotationEvent::QuotationRejected(_), Some(row)) => {
+                row.set_status(QuotationStatus::Rejected);
+                row
+            }
+            (QuotationEvent::QuotationExpired(_), Some(row)) => {
+                row.set_status(QuotationStatus::Expired);
+                row
+            }
+            (QuotationEvent::QuotationValidityChanged(_), Some(row)) => row,
+            // The list shows no documents; the view reads them from the aggregate. Every other
+            // event follows the draft in its stream.
+            _ => return Ok(false),
+        };
+        row.updated_at = at;
+        row.updated_position = position;
+        Ok(true)
     }
 }
 

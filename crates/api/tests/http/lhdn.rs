@@ -147,6 +147,12 @@ impl Lhdn {
         send_as(&self.app, Method::POST, path, body, role, &[]).await
     }
 
+    /// Finance asks for the document `id` (an id or a consolidated number) to go again.
+    async fn resubmit(&self, id: &str) -> TestResponse {
+        let path = format!("/lhdn/documents/{id}/resubmit");
+        self.post(&path, &json!({}), Role::Finance).await
+    }
+
     /// Registers the buyer, drafts and issues an invoice: (invoice id, number).
     async fn issued_invoice(&self) -> (String, String) {
         let (invoice, number, _) = self.issued_invoice_to(testing::BUYER_TIN).await;
@@ -471,13 +477,9 @@ async fn a_rejected_invoice_is_submitted_again_once_its_buyer_is_fixed(backend: 
     // Only a rejected document goes again: the valid ones are refused.
     let (valid_invoice, valid_number) = lhdn.issued_invoice().await;
     lhdn.until(&valid_number, "valid").await;
-    lhdn.post(
-        &format!("/lhdn/documents/{valid_invoice}/resubmit"),
-        &json!({}),
-        Role::Finance,
-    )
-    .await
-    .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "lhdn-not-rejected");
+    lhdn.resubmit(&valid_invoice)
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "lhdn-not-rejected");
 
     let fixed = Lhdn::buyer(testing::BUYER_TIN);
     ok(&send_as(
@@ -489,13 +491,7 @@ async fn a_rejected_invoice_is_submitted_again_once_its_buyer_is_fixed(backend: 
         &[],
     )
     .await);
-    ok(&lhdn
-        .post(
-            &format!("/lhdn/documents/{invoice}/resubmit"),
-            &json!({}),
-            Role::Finance,
-        )
-        .await);
+    ok(&lhdn.resubmit(&invoice).await);
     let valid = lhdn.until(&number, "valid").await;
     assert_eq!(valid["attempt"], 2);
     assert_eq!(valid["problems"], json!([]));
@@ -565,13 +561,7 @@ async fn a_document_the_submitter_cannot_send_is_held_without_holding_up_the_res
     assert_eq!(one["status"], "held");
 
     // Asked for again, it goes to LHDN as its first submission.
-    ok(&lhdn
-        .post(
-            &format!("/lhdn/documents/{first}/resubmit"),
-            &json!({}),
-            Role::Finance,
-        )
-        .await);
+    ok(&lhdn.resubmit(&first).await);
     let valid = lhdn.until(&first_number, "valid").await;
     assert_eq!(valid["attempt"], 1);
     assert_eq!(valid["problems"], json!([]));
@@ -581,13 +571,7 @@ async fn a_document_the_submitter_cannot_send_is_held_without_holding_up_the_res
     );
 
     // Asked for again after its 72 hours, it is held again, saying so.
-    ok(&lhdn
-        .post(
-            &format!("/lhdn/documents/{second}/resubmit"),
-            &json!({}),
-            Role::Finance,
-        )
-        .await);
+    ok(&lhdn.resubmit(&second).await);
     assert_eq!(
         lhdn.document(&second_number).await.unwrap()["status"],
         "pending"
@@ -695,14 +679,15 @@ async fn a_months_sales_without_einvoice_go_to_lhdn_in_one_consolidated_einvoice
         .get(&format!("/lhdn/documents/{number}"), Some(Role::Auditor))
         .await);
     assert_eq!(held_back["status"], "held", "{held_back}");
-    ok(&lhdn
-        .post(
-            &format!("/lhdn/documents/{number}/resubmit"),
-            &json!({}),
-            Role::Finance,
-        )
-        .await);
+    ok(&lhdn.resubmit(&number).await);
     let document = lhdn.until(&number, "valid").await;
+    // Valid: nothing to send again; and a number no month has is not found.
+    lhdn.resubmit(&number)
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "lhdn-not-rejected");
+    lhdn.resubmit(&format!("CON-{month}-009"))
+        .await
+        .assert_problem(StatusCode::NOT_FOUND, "not-found");
     assert_eq!(document["kind"], "consolidated");
     assert_eq!(document["consolidation"], month.to_string());
     assert!(document.get("customer_id").is_none(), "{document}");

@@ -32,3 +32,13 @@ pub enum ConsolidationError {
         refusal: SubmissionError,
     },
 }
+
+impl ConsolidationError {
+    /// The shared submission rules' refusal, for the document `number`.
+    pub(super) fn submission(number: &ConsolidatedNumber, refusal: SubmissionError) -> Self {
+        Self::Submission {
+            number: number.clone(),
+            refusal,
+        }
+    }
+}

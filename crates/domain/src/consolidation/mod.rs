@@ -164,10 +164,7 @@ fn submission(
 ) -> Result<Vec<ConsolidationEvent>, ConsolidationError> {
     let document = document(month, number)?;
     let track = document.track();
-    let refused = |refusal| ConsolidationError::Submission {
-        number: number.clone(),
-        refusal,
-    };
+    let refused = |refusal| ConsolidationError::submission(number, refusal);
     use ConsolidationEvent as E;
     let event = match step {
         SubmissionStep::Start(s) => Some(E::ConsolidatedSubmissionStarted(DocumentStep::new(
@@ -195,12 +192,8 @@ fn request_resubmission(
     number: &ConsolidatedNumber,
     ctx: &Ctx,
 ) -> Result<Vec<ConsolidationEvent>, ConsolidationError> {
-    let asked = einvoice::may_resubmit(document(month, number)?.track()).map_err(|refusal| {
-        ConsolidationError::Submission {
-            number: number.clone(),
-            refusal,
-        }
-    })?;
+    let asked = einvoice::may_resubmit(document(month, number)?.track())
+        .map_err(|refusal| ConsolidationError::submission(number, refusal))?;
     let requested = ResubmissionRequested {
         requested_at: ctx.now,
     };

@@ -17,6 +17,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use niaga_domain::consolidation::{Consolidation, ConsolidationCommand};
 use niaga_domain::invoice::{Invoice, InvoiceCommand, RequestEInvoiceResubmission};
+use niaga_einvoicing::DocumentRef;
 
 use crate::{
     app::AppState,
@@ -255,11 +256,16 @@ async fn get_lhdn_document(
     Path(id): Path<String>,
 ) -> Result<axum::Json<LhdnDocumentView>> {
     user.require(ANY_STAFF)?;
-    let document = lhdn_documents::find(state.db(), &id)
+    let document = find_document(&state, &id).await?;
+    Ok(axum::Json(LhdnDocumentView::of(&state, document)))
+}
+
+/// The document of `id` (an invoice's or note's id, a consolidated e-invoice's number).
+async fn find_document(state: &AppState, id: &str) -> Result<LhdnDocument> {
+    lhdn_documents::find(state.db(), id)
         .await
         .map_err(ApiError::internal)?
-        .ok_or_else(|| ApiError::NotFound("document".into()))?;
-    Ok(axum::Json(LhdnDocumentView::of(&state, document)))
+        .ok_or_else(|| ApiError::NotFound("document".into()))
 }
 
 /// Submit a document again once what was wrong is fixed (the customer's TIN, say): one LHDN
@@ -285,40 +291,35 @@ async fn resubmit_lhdn_document(
     Path(id): Path<String>,
 ) -> Result<CommandAccepted> {
     let user = user.require(FINANCE_WRITE)?;
-    let document = lhdn_documents::find(state.db(), &id)
-        .await
-        .map_err(ApiError::internal)?
-        .ok_or_else(|| ApiError::NotFound("document".into()))?;
+    let document = find_document(&state, &id).await?;
     let ctx = meta.ctx(&user);
     let options = meta.options_for(&document.document_id)?;
-    if document.kind == lhdn_documents::CONSOLIDATED_KIND {
-        let (Some(month), Ok(number)) = (&document.consolidation, document.number.parse()) else {
-            return Err(ApiError::internal(anyhow::anyhow!(
-                "a consolidated e-invoice's row names no month"
-            )));
-        };
-        let command = ConsolidationCommand::RequestResubmission { number };
-        let outcome = state
-            .commands::<Consolidation>()
-            .execute(month, &command, &ctx, &options)
-            .await?;
-        return Ok(CommandAccepted::ok(month, &outcome));
+    match DocumentRef::of(&document) {
+        Some(DocumentRef::Invoice {
+            invoice_id,
+            note_id,
+        }) => {
+            let command =
+                InvoiceCommand::RequestEInvoiceResubmission(RequestEInvoiceResubmission {
+                    note_id,
+                });
+            let outcome = state
+                .commands::<Invoice>()
+                .execute(&invoice_id, &command, &ctx, &options)
+                .await?;
+            Ok(CommandAccepted::ok(&invoice_id, &outcome))
+        }
+        Some(DocumentRef::Consolidated { month, number }) => {
+            let command = ConsolidationCommand::RequestResubmission { number };
+            let outcome = state
+                .commands::<Consolidation>()
+                .execute(&month, &command, &ctx, &options)
+                .await?;
+            Ok(CommandAccepted::ok(&month, &outcome))
+        }
+        None => Err(ApiError::internal(anyhow::anyhow!(
+            "LHDN document row {} names no document",
+            document.document_id
+        ))),
     }
-    let invoice_id = document
-        .invoice_id
-        .clone()
-        .ok_or_else(|| ApiError::NotFound("document".into()))?;
-    let note_id = document
-        .note_id
-        .as_deref()
-        .map(str::parse)
-        .transpose()
-        .map_err(ApiError::internal)?;
-    let command =
-        InvoiceCommand::RequestEInvoiceResubmission(RequestEInvoiceResubmission { note_id });
-    let outcome = state
-        .commands::<Invoice>()
-        .execute(&invoice_id, &command, &ctx, &options)
-        .await?;
-    Ok(CommandAccepted::ok(&invoice_id, &outcome))
 }
